@@ -1,0 +1,73 @@
+// `npm run serve`: the gateway core, headless, in plain Node.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError, startGateway } from './gateway/index.ts';
+import { defaultDataDir } from './gateway/paths.ts';
+
+const USAGE = `Usage: npm run serve -- [--config <file>] [--data-dir <dir>] [--port <n>] [--host <addr>]
+
+  --config    LiteLLM-style config.yaml (default: <data-dir>/config.yaml, created on first run)
+  --data-dir  where the database lives (default: ${defaultDataDir()})
+  --port      port to listen on, 0 for any free port (default: 4141)
+  --host      address to bind (default: 127.0.0.1)`;
+
+async function main(): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        config: { type: 'string' },
+        'data-dir': { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const port = values.port === undefined ? 4141 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`--port must be a whole number from 0 to 65535, not '${values.port}'\n`);
+    return 2;
+  }
+
+  let gateway;
+  try {
+    gateway = await startGateway({
+      dataDir: resolve(values['data-dir'] ?? defaultDataDir()),
+      configPath: values.config === undefined ? undefined : resolve(values.config),
+      host: values.host ?? '127.0.0.1',
+      port,
+    });
+  } catch (err) {
+    if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
+    else process.stderr.write(`could not start: ${(err as Error).message}\n`);
+    return 1;
+  }
+  process.stdout.write(`listening on ${gateway.url}\n`);
+
+  await new Promise<void>((done) => {
+    const stop = (signal: string) => {
+      process.stderr.write(`[switchyard] ${signal}: finishing in-flight requests, then stopping\n`);
+      void gateway.close().then(done);
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`fatal: ${String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,47 @@
+// A deployment's price per token (config first, then the built-in table, then free for local runtimes)
+// and the cost of a finished request. Prices are resolved once per deployment object: a reload makes
+// new objects, so an edited price applies from the next request on.
+import type { Deployment } from '../config/gateway-config.ts';
+import type { ProviderLookup } from '../config/normalize-config.ts';
+import { costUsd, lookupPrice, resolveDeploymentPrice } from './pricing.ts';
+
+export interface DeploymentPrice {
+  inputCostPerToken: number;
+  outputCostPerToken: number;
+  source: 'config' | 'table' | 'local' | 'unknown';
+  maxInputTokens: number | undefined;
+  maxOutputTokens: number | undefined;
+}
+
+const cache = new WeakMap<Deployment, DeploymentPrice>();
+
+export function priceOf(d: Deployment, providers: ProviderLookup): DeploymentPrice {
+  let p = cache.get(d);
+  if (!p) {
+    const resolved = resolveDeploymentPrice({
+      configInput: d.inputCostPerToken,
+      configOutput: d.outputCostPerToken,
+      model: d.model,
+      local: providers.isLocal(d.provider),
+    });
+    const table = lookupPrice(d.model);
+    p = {
+      inputCostPerToken: resolved.inputCostPerToken,
+      outputCostPerToken: resolved.outputCostPerToken,
+      source: resolved.source,
+      maxInputTokens: table?.maxInputTokens,
+      maxOutputTokens: table?.maxOutputTokens,
+    };
+    cache.set(d, p);
+  }
+  return p;
+}
+
+export function costOf(
+  d: Deployment | undefined,
+  providers: ProviderLookup,
+  usage: { prompt_tokens: number; completion_tokens: number },
+): number {
+  if (!d) return 0;
+  return costUsd(usage, priceOf(d, providers));
+}

@@ -1,0 +1,51 @@
+// The normalised, ready-to-route form of a LiteLLM config: what the rest of the core reads.
+import type { SecretRef } from './secret-refs.ts';
+
+export interface Deployment {
+  /** Stable across reloads: model_info.id, else derived from what the entry points at. */
+  id: string;
+  alias: string;
+  /** Position in model_list, for messages. */
+  index: number;
+  /** The `litellm_params.model` prefix, naming the adapter (`openai`, `ollama_chat`, …). */
+  provider: string;
+  /** Upstream model name; for a wildcard entry it holds `*` where the requested name goes. */
+  model: string;
+  apiBase: string | undefined;
+  apiKeyRef: SecretRef | undefined;
+  apiVersion: string | undefined;
+  rpm: number | undefined;
+  tpm: number | undefined;
+  timeoutMs: number;
+  streamTimeoutMs: number;
+  inputCostPerToken: number | undefined;
+  outputCostPerToken: number | undefined;
+  /** Request parameters sent unless the client sets them. */
+  params: Record<string, unknown>;
+  maxInputTokens: number | undefined;
+  maxOutputTokens: number | undefined;
+  systemPrompt: string | undefined;
+  mode: 'chat' | 'completion' | 'embedding' | undefined;
+}
+
+export interface WildcardGroup {
+  pattern: RegExp;
+  modelName: string;
+  deployments: Deployment[];
+}
+
+export interface GatewayConfig {
+  deployments: Deployment[];
+  /** Alias → its deployments, in config order. */
+  groups: Map<string, Deployment[]>;
+  wildcards: WildcardGroup[];
+  /** Other names for aliases (model_group_alias, model_alias_map). */
+  aliasNames: Map<string, string>;
+  hiddenAliases: Set<string>;
+  numRetries: number;
+  fallbacks: Map<string, string[]>;
+  masterKeyRef: SecretRef | undefined;
+  maxRequestBytes: number;
+  /** environment_variables from the file: read by os.environ/NAME after the real environment. */
+  env: Record<string, string>;
+}

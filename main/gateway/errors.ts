@@ -1,0 +1,41 @@
+import { ERROR_TYPES, type ErrorCode } from '../../shared/errors.ts';
+
+export interface GatewayErrorOptions {
+  retryable?: boolean;
+  param?: string | null;
+  headers?: Record<string, string>;
+  cause?: unknown;
+  /** The upstream's HTTP status, when the error came from a provider. */
+  upstreamStatus?: number;
+}
+
+/** The one error type crossing the core; it becomes an OpenAI-shaped body in server/plugins/error-handler.ts. */
+export class GatewayError extends Error {
+  readonly status: number;
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+  readonly param: string | null;
+  readonly headers: Record<string, string>;
+  readonly upstreamStatus: number | undefined;
+
+  constructor(status: number, code: ErrorCode, message: string, options: GatewayErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'GatewayError';
+    this.status = status;
+    this.code = code;
+    this.retryable = options.retryable ?? false;
+    this.param = options.param ?? null;
+    this.headers = options.headers ?? {};
+    this.upstreamStatus = options.upstreamStatus;
+  }
+
+  get type(): string {
+    return ERROR_TYPES[this.code];
+  }
+
+  toOpenAIBody(): { error: { message: string; type: string; param: string | null; code: string } } {
+    return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
+  }
+}
+
+export const isGatewayError = (e: unknown): e is GatewayError => e instanceof GatewayError;

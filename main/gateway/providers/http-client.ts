@@ -1,0 +1,97 @@
+// The one place adapters reach the network: timeouts, abort, and turning transport and HTTP failures
+// into GatewayErrors. The dispatcher comes in through the call so tests and benchmarks can swap it.
+import { Agent, request, type Dispatcher } from 'undici';
+import { GatewayError } from '../errors.ts';
+import type { ProviderTarget } from './provider.ts';
+import { upstreamHttpError } from './upstream-errors.ts';
+
+export const defaultDispatcher: Dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 256 });
+
+export interface UpstreamRequest {
+  url: string;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: unknown;
+  target: Pick<ProviderTarget, 'apiKey' | 'firstByteTimeoutMs' | 'totalTimeoutMs'>;
+  signal: AbortSignal;
+  dispatcher?: Dispatcher | undefined;
+  /** Names the provider in error messages. */
+  label: string;
+}
+
+export interface UpstreamResponse {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Dispatcher.ResponseData['body'];
+  /** Aborted when the whole call has to stop (client gone or total timeout). */
+  signal: AbortSignal;
+}
+
+export async function callUpstream(req: UpstreamRequest): Promise<UpstreamResponse> {
+  const timeout = AbortSignal.timeout(req.target.totalTimeoutMs);
+  const signal = AbortSignal.any([req.signal, timeout]);
+  let res: Dispatcher.ResponseData;
+  try {
+    res = await request(req.url, {
+      method: req.method ?? 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...req.headers },
+      body: req.body === undefined ? undefined : JSON.stringify(req.body),
+      signal,
+      dispatcher: req.dispatcher ?? defaultDispatcher,
+      headersTimeout: req.target.firstByteTimeoutMs,
+      bodyTimeout: req.target.firstByteTimeoutMs,
+    });
+  } catch (err) {
+    throw transportError(err, req, signal);
+  }
+  if (res.statusCode >= 400) {
+    const text = await res.body.text().catch(() => '');
+    throw upstreamHttpError(res.statusCode, text, res.headers, req.label, req.target.apiKey);
+  }
+  return { statusCode: res.statusCode, headers: res.headers, body: res.body, signal };
+}
+
+export async function readJson<T>(res: UpstreamResponse, req: Pick<UpstreamRequest, 'label' | 'target'>): Promise<T> {
+  try {
+    return (await res.body.json()) as T;
+  } catch (err) {
+    if (res.signal.aborted) throw transportError(err, req, res.signal);
+    throw new GatewayError(502, 'upstream_error', `${req.label} sent a response that is not JSON`, {
+      retryable: true,
+      cause: err,
+    });
+  }
+}
+
+/** Maps an error thrown by undici (or while reading a body) to a GatewayError. */
+export function transportError(
+  err: unknown,
+  req: Pick<UpstreamRequest, 'label' | 'target'>,
+  signal: AbortSignal,
+): GatewayError {
+  if (err instanceof GatewayError) return err;
+  const reason: unknown = signal.aborted ? signal.reason : undefined;
+  if (reason instanceof DOMException && reason.name === 'TimeoutError') {
+    return new GatewayError(504, 'upstream_timeout', `${req.label} did not finish within ${req.target.totalTimeoutMs} ms`, {
+      retryable: true,
+      cause: err,
+    });
+  }
+  if (signal.aborted) {
+    return new GatewayError(499, 'client_disconnected', 'the client closed the connection', { cause: err });
+  }
+  const code = (err as { code?: string }).code ?? '';
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    return new GatewayError(
+      504,
+      'upstream_timeout',
+      `${req.label} sent nothing for ${req.target.firstByteTimeoutMs} ms`,
+      { retryable: true, cause: err },
+    );
+  }
+  const detail = code || (err instanceof Error ? err.message : String(err));
+  return new GatewayError(503, 'upstream_unavailable', `${req.label} is unreachable (${detail})`, {
+    retryable: true,
+    cause: err,
+  });
+}

@@ -1,0 +1,55 @@
+import type { Usage } from '../../../../shared/wire/openai-responses.ts';
+import { GatewayError } from '../../errors.ts';
+import { transportError, type UpstreamRequest, type UpstreamResponse } from '../http-client.ts';
+import type { ProviderStream, StreamPiece } from '../provider.ts';
+import { sseData } from '../stream-parsers.ts';
+
+interface OpenAIChunk {
+  choices?: { delta?: { content?: string | null; tool_calls?: { function?: { arguments?: string } }[] }; text?: string }[];
+  usage?: Usage | null;
+  error?: { message?: string };
+}
+
+function textOf(chunk: OpenAIChunk): string {
+  let text = '';
+  for (const choice of chunk.choices ?? []) {
+    if (typeof choice.text === 'string') text += choice.text;
+    const delta = choice.delta;
+    if (!delta) continue;
+    if (typeof delta.content === 'string') text += delta.content;
+    for (const call of delta.tool_calls ?? []) text += call.function?.arguments ?? '';
+  }
+  return text;
+}
+
+/** Relays an upstream OpenAI SSE stream piece by piece; the `data` text is the upstream's own bytes. */
+export async function* relayOpenAIStream(res: UpstreamResponse, req: UpstreamRequest): ProviderStream {
+  try {
+    for await (const data of sseData(res.body)) {
+      if (data === '[DONE]') return;
+      let chunk: OpenAIChunk;
+      try {
+        chunk = JSON.parse(data) as OpenAIChunk;
+      } catch {
+        throw new GatewayError(502, 'upstream_error', `${req.label} sent a stream event that is not JSON`, {
+          retryable: true,
+        });
+      }
+      if (chunk.error) {
+        throw new GatewayError(502, 'upstream_error', `${req.label} failed mid-stream: ${chunk.error.message ?? ''}`, {
+          retryable: true,
+        });
+      }
+      const piece: StreamPiece = { data, text: textOf(chunk) };
+      if (chunk.usage) {
+        piece.usage = chunk.usage;
+        if (!chunk.choices || chunk.choices.length === 0) piece.usageOnly = true;
+      }
+      yield piece;
+    }
+  } catch (err) {
+    throw transportError(err, req, res.signal);
+  } finally {
+    if (!res.body.destroyed) res.body.destroy();
+  }
+}

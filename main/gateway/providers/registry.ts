@@ -1,0 +1,33 @@
+// The only importer of adapters. Adding a provider: a folder beside this file and one line below.
+import type { ProviderLookup } from '../config/normalize-config.ts';
+import { ollamaAdapter } from './ollama/index.ts';
+import { openaiCompatibleAdapter } from './openai-compatible/index.ts';
+import type { ProviderAdapter } from './provider.ts';
+
+const ADAPTERS: readonly ProviderAdapter[] = [openaiCompatibleAdapter, ollamaAdapter];
+
+export class ProviderRegistry implements ProviderLookup {
+  readonly #byPrefix = new Map<string, ProviderAdapter>();
+
+  constructor(adapters: readonly ProviderAdapter[] = ADAPTERS) {
+    for (const a of adapters) for (const p of a.prefixes) this.#byPrefix.set(p, a);
+  }
+
+  get(prefix: string): ProviderAdapter {
+    const adapter = this.#byPrefix.get(prefix);
+    if (!adapter) throw new Error(`no adapter for provider '${prefix}'`);
+    return adapter;
+  }
+
+  has(prefix: string): boolean {
+    return this.#byPrefix.has(prefix);
+  }
+
+  isLocal(prefix: string): boolean {
+    return this.#byPrefix.get(prefix)?.local ?? false;
+  }
+
+  names(): string[] {
+    return [...this.#byPrefix.keys()];
+  }
+}

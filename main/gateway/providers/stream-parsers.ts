@@ -1,0 +1,55 @@
+// Incremental splitters for the two streaming wire formats upstreams use: SSE and NDJSON.
+
+/** Yields the `data` of each server-sent event, as the upstream wrote it (no re-serialisation). */
+export async function* sseData(body: AsyncIterable<Buffer | Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  let buf = '';
+  for await (const chunk of body) {
+    buf += decoder.decode(chunk, { stream: true });
+    let end: number;
+    while ((end = eventEnd(buf)) !== -1) {
+      const event = buf.slice(0, end);
+      buf = buf.slice(end).replace(/^(\r?\n){1,2}/, '');
+      const data = eventData(event);
+      if (data !== undefined) yield data;
+    }
+  }
+  buf += decoder.decode();
+  const data = eventData(buf);
+  if (data !== undefined) yield data;
+}
+
+function eventEnd(buf: string): number {
+  const a = buf.indexOf('\n\n');
+  const b = buf.indexOf('\r\n\r\n');
+  if (a === -1) return b;
+  if (b === -1) return a;
+  return Math.min(a, b);
+}
+
+function eventData(event: string): string | undefined {
+  let data: string | undefined;
+  for (const line of event.split(/\r?\n/)) {
+    if (!line.startsWith('data:')) continue;
+    const value = line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5);
+    data = data === undefined ? value : `${data}\n${value}`;
+  }
+  return data;
+}
+
+/** Yields each non-empty line of a newline-delimited JSON stream. */
+export async function* ndjsonLines(body: AsyncIterable<Buffer | Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  let buf = '';
+  for await (const chunk of body) {
+    buf += decoder.decode(chunk, { stream: true });
+    let nl: number;
+    while ((nl = buf.indexOf('\n')) !== -1) {
+      const line = buf.slice(0, nl).trim();
+      buf = buf.slice(nl + 1);
+      if (line) yield line;
+    }
+  }
+  const rest = (buf + decoder.decode()).trim();
+  if (rest) yield rest;
+}

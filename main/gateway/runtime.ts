@@ -1,0 +1,56 @@
+// Everything a request needs, held in one place the routes close over. The config is swapped whole on
+// reload, and each request takes its snapshot once, so an edit never changes a request mid-flight.
+import type { Dispatcher } from 'undici';
+import type { LoadedConfig } from './config/load-config.ts';
+import type { Logger } from './logger.ts';
+import type { ProviderRegistry } from './providers/registry.ts';
+import type { RequestLogRepo } from './store/request-log-repo.ts';
+
+export class GatewayRuntime {
+  #loaded: LoadedConfig;
+  readonly registry: ProviderRegistry;
+  readonly requestLog: RequestLogRepo;
+  readonly log: Logger;
+  readonly dispatcher: Dispatcher | undefined;
+  readonly #inflight = new Set<Promise<unknown>>();
+
+  constructor(opts: {
+    loaded: LoadedConfig;
+    registry: ProviderRegistry;
+    requestLog: RequestLogRepo;
+    log: Logger;
+    dispatcher?: Dispatcher | undefined;
+  }) {
+    this.#loaded = opts.loaded;
+    this.registry = opts.registry;
+    this.requestLog = opts.requestLog;
+    this.log = opts.log;
+    this.dispatcher = opts.dispatcher;
+  }
+
+  get loaded(): LoadedConfig {
+    return this.#loaded;
+  }
+
+  swap(next: LoadedConfig): void {
+    this.#loaded = next;
+  }
+
+  /** Keeps a request's work visible to shutdown, which waits for it before closing the database. */
+  track<T>(work: Promise<T>): Promise<T> {
+    this.#inflight.add(work);
+    const done = () => this.#inflight.delete(work);
+    work.then(done, done);
+    return work;
+  }
+
+  async drain(timeoutMs: number): Promise<boolean> {
+    const deadline = new Promise<false>((r) => setTimeout(() => r(false), timeoutMs).unref());
+    const all = Promise.allSettled([...this.#inflight]).then(() => true);
+    return Promise.race([all, deadline]);
+  }
+
+  get inflightCount(): number {
+    return this.#inflight.size;
+  }
+}

@@ -1,0 +1,40 @@
+// The fastify app without listen(), so tests can inject() and the CLI, the desktop shell and the
+// benchmark all serve the very same thing.
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { GatewayRuntime } from '../runtime.ts';
+import { installAuth } from './plugins/auth.ts';
+import { installErrorHandler } from './plugins/error-handler.ts';
+import { installHostGuard } from './plugins/host-guard.ts';
+import { registerHealthRoutes } from './routes/health.ts';
+import { registerModelRoutes } from './routes/models.ts';
+import { registerProxyRoutes } from './routes/openai-proxy.ts';
+
+export interface BuildOptions {
+  runtime: GatewayRuntime;
+  /** The host the server binds, which the Host guard also accepts. */
+  host: string;
+  dbOk: () => boolean;
+}
+
+export function buildServer({ runtime, host, dbOk }: BuildOptions): FastifyInstance {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: runtime.loaded.config.maxRequestBytes,
+    genReqId: () => `req_${randomUUID().replace(/-/g, '')}`,
+    requestIdHeader: false,
+    // Idle keep-alive sockets are closed on shutdown; busy ones (streams) are left to finish.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+  app.addHook('onRequest', async (req, reply) => {
+    void reply.header('x-request-id', req.id);
+  });
+  installErrorHandler(app, runtime.log);
+  installHostGuard(app, host);
+  installAuth(app, runtime);
+  registerHealthRoutes(app, runtime, dbOk);
+  registerModelRoutes(app, runtime);
+  registerProxyRoutes(app, runtime);
+  return app;
+}

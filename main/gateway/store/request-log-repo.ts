@@ -1,0 +1,88 @@
+import type { Db } from './db.ts';
+
+export interface AttemptRecord {
+  deployment: string;
+  provider: string;
+  status: number;
+  code: string | null;
+  latency_ms: number;
+}
+
+export interface RequestLogRow {
+  id: string;
+  ts: number;
+  key_id: string | null;
+  endpoint: string;
+  alias: string;
+  provider: string | null;
+  deployment_id: string | null;
+  model: string | null;
+  status: number;
+  error_code: string | null;
+  prompt_tokens: number;
+  completion_tokens: number;
+  estimated: boolean;
+  cost_usd: number;
+  latency_ms: number;
+  ttft_ms: number | null;
+  streamed: boolean;
+  attempts: AttemptRecord[];
+}
+
+interface StoredRow extends Omit<RequestLogRow, 'estimated' | 'streamed' | 'attempts'> {
+  estimated: number;
+  streamed: number;
+  attempts: number;
+  attempt_chain: string;
+}
+
+export interface RequestLogQuery {
+  since?: number;
+  until?: number;
+  keyId?: string | null;
+  alias?: string;
+  limit?: number;
+}
+
+export class RequestLogRepo {
+  readonly #insert;
+  readonly #db: Db;
+
+  constructor(db: Db) {
+    this.#db = db;
+    this.#insert = db.prepare(`
+      INSERT INTO request_log (id, ts, key_id, endpoint, alias, provider, deployment_id, model, status, error_code,
+        prompt_tokens, completion_tokens, estimated, cost_usd, latency_ms, ttft_ms, streamed, attempts, attempt_chain)
+      VALUES (@id, @ts, @key_id, @endpoint, @alias, @provider, @deployment_id, @model, @status, @error_code,
+        @prompt_tokens, @completion_tokens, @estimated, @cost_usd, @latency_ms, @ttft_ms, @streamed, @attempts,
+        @attempt_chain)`);
+  }
+
+  insert(row: RequestLogRow): void {
+    this.#insert.run({
+      ...row,
+      estimated: row.estimated ? 1 : 0,
+      streamed: row.streamed ? 1 : 0,
+      attempts: row.attempts.length,
+      attempt_chain: JSON.stringify(row.attempts),
+    });
+  }
+
+  list(q: RequestLogQuery = {}): RequestLogRow[] {
+    const where: string[] = [];
+    const args: Record<string, unknown> = { limit: q.limit ?? 100 };
+    if (q.since !== undefined) (where.push('ts >= @since'), (args.since = q.since));
+    if (q.until !== undefined) (where.push('ts < @until'), (args.until = q.until));
+    if (q.keyId === null) where.push('key_id IS NULL');
+    else if (q.keyId !== undefined) (where.push('key_id = @keyId'), (args.keyId = q.keyId));
+    if (q.alias !== undefined) (where.push('alias = @alias'), (args.alias = q.alias));
+    const sql = `SELECT * FROM request_log ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+      ORDER BY ts DESC, rowid DESC LIMIT @limit`;
+    return (this.#db.prepare(sql).all(args) as StoredRow[]).map(({ attempt_chain, attempts: _count, ...r }) => ({
+      ...r,
+      estimated: r.estimated === 1,
+      streamed: r.streamed === 1,
+      attempts: JSON.parse(attempt_chain) as AttemptRecord[],
+    }));
+  }
+}

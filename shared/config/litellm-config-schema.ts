@@ -1,0 +1,112 @@
+// LiteLLM's config.yaml shape, for the parts Switchyard supports. Objects are strict so that an unknown
+// key surfaces as an `unrecognized_keys` issue, which the loader reports as a warning (not an error).
+import { z } from 'zod';
+
+const positiveInt = z.number().int().positive();
+const seconds = z.number().positive();
+const perToken = z.number().nonnegative();
+const httpUrl = z.url({ protocol: /^https?$/, error: 'invalid URL' });
+
+/** `sk-literal`, `os.environ/NAME` or `keychain/NAME`. */
+export const secretRefSchema = z.string().min(1);
+
+/** Request parameters a deployment may carry as defaults (sent unless the client sets them). */
+export const DEFAULT_PARAM_KEYS = [
+  'max_tokens',
+  'max_completion_tokens',
+  'temperature',
+  'top_p',
+  'top_k',
+  'stop',
+  'seed',
+  'presence_penalty',
+  'frequency_penalty',
+  'repeat_penalty',
+  'logit_bias',
+  'response_format',
+  'reasoning_effort',
+  'num_ctx',
+  'keep_alive',
+  'user',
+  'extra_body',
+] as const;
+
+export const litellmParamsSchema = z
+  .looseObject({
+    model: z.string().min(1, 'must name a model, e.g. openai/gpt-4o-mini or ollama/llama3.2'),
+    api_base: httpUrl.optional(),
+    api_key: secretRefSchema.optional(),
+    api_version: z.string().optional(),
+    organization: z.string().optional(),
+    rpm: positiveInt.optional(),
+    tpm: positiveInt.optional(),
+    timeout: seconds.optional(),
+    stream_timeout: seconds.optional(),
+    input_cost_per_token: perToken.optional(),
+    output_cost_per_token: perToken.optional(),
+    max_tokens: positiveInt.optional(),
+    max_completion_tokens: positiveInt.optional(),
+    temperature: z.number().min(0).max(2).optional(),
+    top_p: z.number().min(0).max(1).optional(),
+    seed: z.number().int().optional(),
+    stop: z.union([z.string(), z.array(z.string())]).optional(),
+  })
+  .describe('litellm_params');
+
+export const modelInfoSchema = z.strictObject({
+  id: z.string().min(1).optional(),
+  mode: z.enum(['chat', 'completion', 'embedding']).optional(),
+  base_model: z.string().optional(),
+  max_tokens: positiveInt.optional(),
+  max_input_tokens: positiveInt.optional(),
+  max_output_tokens: positiveInt.optional(),
+  input_cost_per_token: perToken.optional(),
+  output_cost_per_token: perToken.optional(),
+  rpm: positiveInt.optional(),
+  tpm: positiveInt.optional(),
+  system_prompt: z.string().optional(),
+  description: z.string().optional(),
+});
+
+export const modelListEntrySchema = z.strictObject({
+  model_name: z.string().min(1),
+  litellm_params: litellmParamsSchema,
+  model_info: modelInfoSchema.optional(),
+});
+
+const aliasTarget = z.union([z.string().min(1), z.strictObject({ model: z.string().min(1), hidden: z.boolean().optional() })]);
+const fallbackList = z.array(z.record(z.string(), z.array(z.string().min(1))));
+
+export const routerSettingsSchema = z.strictObject({
+  num_retries: z.number().int().min(0).max(10).optional(),
+  timeout: seconds.optional(),
+  stream_timeout: seconds.optional(),
+  fallbacks: fallbackList.optional(),
+  model_group_alias: z.record(z.string(), aliasTarget).optional(),
+});
+
+export const litellmSettingsSchema = z.strictObject({
+  num_retries: z.number().int().min(0).max(10).optional(),
+  request_timeout: seconds.optional(),
+  fallbacks: fallbackList.optional(),
+  model_alias_map: z.record(z.string(), z.string().min(1)).optional(),
+  drop_params: z.boolean().optional(),
+});
+
+export const generalSettingsSchema = z.strictObject({
+  master_key: secretRefSchema.optional(),
+  max_request_size_mb: z.number().positive().max(1024).optional(),
+});
+
+export const litellmConfigSchema = z.strictObject({
+  model_list: z.array(modelListEntrySchema).default([]),
+  router_settings: routerSettingsSchema.optional(),
+  litellm_settings: litellmSettingsSchema.optional(),
+  general_settings: generalSettingsSchema.optional(),
+  environment_variables: z.record(z.string(), z.string()).optional(),
+});
+
+export type LitellmConfig = z.infer<typeof litellmConfigSchema>;
+export type ModelListEntry = z.infer<typeof modelListEntrySchema>;
+export type LitellmParams = z.infer<typeof litellmParamsSchema>;
+export type ModelInfo = z.infer<typeof modelInfoSchema>;
