@@ -42,7 +42,9 @@ export function normalizeConfig(
   cfg.model_list.forEach((entry, index) => {
     const p = entry.litellm_params;
     const info = entry.model_info ?? {};
-    const { prefix, name } = splitModel(p.model);
+    let { prefix, name } = splitModel(p.model);
+    // `Qwen/Qwen3-8B` on a vLLM server: a Hugging Face name, not a provider prefix.
+    if (!providers.has(prefix) && p.api_base !== undefined) ({ prefix, name } = { prefix: 'openai', name: p.model });
     if (!providers.has(prefix)) {
       warnings.push(
         `model_list[${index}].litellm_params.model: provider '${prefix}' is not supported yet ` +

@@ -62,6 +62,8 @@ export async function proxy<B extends { model: string; stream?: boolean | null }
 
 function finish(runtime: GatewayRuntime, row: RequestLogRow, started: number): void {
   row.latency_ms = Math.round((performance.now() - started) * 100) / 100;
+  // A unary response's first byte is its whole body.
+  if (!row.streamed && row.status === 200) row.ttft_ms = row.latency_ms;
   try {
     runtime.requestLog.insert(row);
   } catch (err) {
@@ -126,7 +128,6 @@ async function unary<B extends { model: string }>(
     row.attempts = out.attempts;
     await settleUsage(spec, body, out.value.usage, spec.outputText(out.value.body), row);
     row.cost_usd = costOf(d, runtime.registry, row);
-    row.ttft_ms = row.latency_ms;
     finish(runtime, row, started);
     void reply.headers(routeHeaders(row)).send(out.value.body);
   } catch (err) {

@@ -1,0 +1,125 @@
+// Token counts for requests whose upstream reported no usage, with the o200k_base tokenizer (GPT-4o,
+// GPT-4.1, GPT-5, o-series). For other vendors' models the count is an estimate: their tokenizers differ.
+import type * as O200k from 'gpt-tokenizer/encoding/o200k_base';
+import type { ChatMessage } from '../../../shared/wire/openai-requests.ts';
+
+// OpenAI's chat framing, from its cookbook "How to count tokens with tiktoken": every message costs
+// 3 tokens on top of its fields, a `name` 1 more, and the reply is primed with 3.
+export const TOKENS_PER_MESSAGE = 3;
+export const TOKENS_PER_NAME = 1;
+export const REPLY_PRIMING_TOKENS = 3;
+/**
+ * What one image part is counted as: OpenAI's flat cost of a `detail: "low"` image on GPT-4o. High
+ * detail costs 85 + 170 per 512px tile, which would need the image's size; we never fetch or decode
+ * images, so high-detail images are under-counted.
+ */
+export const IMAGE_PART_TOKENS = 85;
+
+export interface Tokenizer {
+  /** o200k_base token count; special-token text such as `<|endoftext|>` counts as plain text. */
+  countText(text: string): number;
+}
+
+type TokenInput = string | readonly string[] | readonly number[] | readonly (readonly number[])[];
+
+// Without this, text containing `<|endoftext|>` makes gpt-tokenizer throw; clients may send that text.
+const AS_PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
+
+let loading: Promise<Tokenizer> | undefined;
+
+/**
+ * The tokenizer, loaded on first use. Importing the o200k_base ranks took 90-100 ms and ~75 MB of RSS
+ * on Node 24 here (the first count after that ~3 ms): a cost the server's cold start must not pay, and
+ * one a gateway whose upstreams always report usage never pays. Concurrent first calls share one load.
+ */
+export function loadTokenizer(): Promise<Tokenizer> {
+  loading ??= import('gpt-tokenizer/encoding/o200k_base').then(
+    (encoding: typeof O200k): Tokenizer => ({
+      countText: (text) => (text === '' ? 0 : encoding.countTokens(text, AS_PLAIN_TEXT)),
+    }),
+    (err: unknown) => {
+      loading = undefined; // let a later call retry rather than cache the failure
+      throw err;
+    },
+  );
+  return loading;
+}
+
+export async function countTextTokens(text: string): Promise<number> {
+  return (await loadTokenizer()).countText(text);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function contentTokens(tk: Tokenizer, content: unknown): number {
+  if (typeof content === 'string') return tk.countText(content);
+  if (!Array.isArray(content)) return 0;
+  let total = 0;
+  for (const part of content) {
+    if (!isRecord(part)) continue;
+    if (part.type === 'text' && typeof part.text === 'string') total += tk.countText(part.text);
+    else if (part.type === 'refusal' && typeof part.refusal === 'string') total += tk.countText(part.refusal);
+    else if (part.type === 'image_url' || part.type === 'image') total += IMAGE_PART_TOKENS;
+    // Audio and file parts are not counted: their cost depends on duration / content we do not decode.
+  }
+  return total;
+}
+
+function toolCallTokens(tk: Tokenizer, calls: unknown): number {
+  if (!Array.isArray(calls)) return 0;
+  let total = 0;
+  for (const call of calls) {
+    const fn = isRecord(call) ? call.function : undefined;
+    if (!isRecord(fn)) continue;
+    if (typeof fn.name === 'string') total += tk.countText(fn.name);
+    if (typeof fn.arguments === 'string') total += tk.countText(fn.arguments);
+  }
+  return total;
+}
+
+/**
+ * Prompt tokens of a chat request. Tool definitions are counted as their JSON text: OpenAI does not
+ * document how it renders them, so that part is an estimate.
+ */
+export async function countChatPromptTokens(
+  messages: readonly ChatMessage[],
+  tools?: readonly unknown[],
+): Promise<number> {
+  const tk = await loadTokenizer();
+  let total = REPLY_PRIMING_TOKENS;
+  for (const message of messages) {
+    total += TOKENS_PER_MESSAGE + tk.countText(message.role) + contentTokens(tk, message.content);
+    if (message.name) total += TOKENS_PER_NAME + tk.countText(message.name);
+    if (message.tool_call_id) total += tk.countText(message.tool_call_id);
+    total += toolCallTokens(tk, message.tool_calls);
+    const legacyCall: unknown = message.function_call;
+    if (isRecord(legacyCall)) total += toolCallTokens(tk, [{ function: legacyCall }]);
+  }
+  if (tools && tools.length > 0) total += tk.countText(JSON.stringify(tools));
+  return total;
+}
+
+// Token-id arrays are already tokens: counted by length, without loading the tokenizer for them.
+async function countTokenInput(input: TokenInput): Promise<number> {
+  if (typeof input === 'string') return countTextTokens(input);
+  let total = 0;
+  let tk: Tokenizer | undefined;
+  for (const item of input) {
+    if (typeof item === 'number') total += 1;
+    else if (typeof item === 'string') total += (tk ??= await loadTokenizer()).countText(item);
+    else total += item.length;
+  }
+  return total;
+}
+
+/** Prompt tokens of a legacy completions request: a string, strings, token ids, or lists of token ids. */
+export function countCompletionPromptTokens(prompt: TokenInput): Promise<number> {
+  return countTokenInput(prompt);
+}
+
+/** Input tokens of an embeddings request (the same four shapes as a completion prompt). */
+export function countEmbeddingInputTokens(input: TokenInput): Promise<number> {
+  return countTokenInput(input);
+}

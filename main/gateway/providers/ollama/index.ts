@@ -1,0 +1,125 @@
+// Ollama's native API (/api/chat, /api/generate, /api/embed, /api/tags), translated to and from
+// OpenAI's shapes. Native rather than Ollama's /v1 shim so options like num_ctx and keep_alive work.
+import { callUpstream, readJson, type UpstreamRequest } from '../http-client.ts';
+import type {
+  CallContext,
+  ProviderAdapter,
+  ProviderStream,
+  ProviderTarget,
+  StreamPiece,
+} from '../provider.ts';
+import { PROVIDER_SPEC_VERSION } from '../provider.ts';
+import { GatewayError } from '../../errors.ts';
+import { toOllamaChat } from './chat-request.ts';
+import { chatChunkMapper, toChatCompletion } from './chat-response.ts';
+import { completionChunkMapper, toOllamaGenerate, toTextCompletion } from './completion.ts';
+import { toEmbeddingList, toOllamaEmbed } from './embeddings.ts';
+import { mapOllamaStream } from './ndjson-stream.ts';
+import {
+  ollamaUsage,
+  type OllamaChatLine,
+  type OllamaDoneFields,
+  type OllamaEmbedResponse,
+  type OllamaGenerateLine,
+} from './wire.ts';
+
+const OLLAMA_BASE = 'http://127.0.0.1:11434';
+
+function base(target: Pick<ProviderTarget, 'apiBase'>): string {
+  return (target.apiBase ?? OLLAMA_BASE).replace(/\/+$/, '');
+}
+
+function upstream(
+  target: Omit<ProviderTarget, 'model'>,
+  ctx: CallContext,
+  path: string,
+  body?: Record<string, unknown>,
+): UpstreamRequest {
+  return {
+    url: base(target) + path,
+    method: body === undefined ? 'GET' : 'POST',
+    // Local Ollama ignores it; Ollama behind a proxy or ollama.com needs it.
+    headers: target.apiKey ? { authorization: `Bearer ${target.apiKey}` } : {},
+    body,
+    target,
+    signal: ctx.signal,
+    dispatcher: ctx.dispatcher,
+    label: `Ollama at ${new URL(base(target)).host}`,
+  };
+}
+
+async function postJson<T>(
+  target: ProviderTarget,
+  ctx: CallContext,
+  path: string,
+  body: Record<string, unknown>,
+) {
+  const req = upstream(target, ctx, path, body);
+  const res = await callUpstream(req);
+  return { json: await readJson<T>(res, req), req };
+}
+
+async function stream<L extends OllamaDoneFields>(
+  target: ProviderTarget,
+  ctx: CallContext,
+  path: string,
+  body: Record<string, unknown>,
+  map: (line: L) => StreamPiece[],
+): Promise<ProviderStream> {
+  const req = upstream(target, ctx, path, body);
+  req.headers = { ...req.headers, accept: 'application/x-ndjson' };
+  const res = await callUpstream(req);
+  return mapOllamaStream(res, req, map);
+}
+
+export const ollamaAdapter: ProviderAdapter = {
+  specificationVersion: PROVIDER_SPEC_VERSION,
+  prefixes: ['ollama', 'ollama_chat'],
+  local: true,
+  defaultApiBase: () => OLLAMA_BASE,
+
+  async chat(target, body, ctx) {
+    const { json } = await postJson<OllamaChatLine>(
+      target,
+      ctx,
+      '/api/chat',
+      toOllamaChat(target.model, body, false),
+    );
+    return { body: toChatCompletion(json, target.model), usage: ollamaUsage(json) };
+  },
+  chatStream: (target, body, ctx) =>
+    stream(target, ctx, '/api/chat', toOllamaChat(target.model, body, true), chatChunkMapper(target.model)),
+
+  async completion(target, body, ctx) {
+    const request = toOllamaGenerate(target.model, body, false);
+    const { json } = await postJson<OllamaGenerateLine>(target, ctx, '/api/generate', request);
+    return { body: toTextCompletion(json, target.model), usage: ollamaUsage(json) };
+  },
+  completionStream: (target, body, ctx) =>
+    stream(
+      target,
+      ctx,
+      '/api/generate',
+      toOllamaGenerate(target.model, body, true),
+      completionChunkMapper(target.model),
+    ),
+
+  async embeddings(target, body, ctx) {
+    const { json, req } = await postJson<OllamaEmbedResponse>(
+      target,
+      ctx,
+      '/api/embed',
+      toOllamaEmbed(target.model, body),
+    );
+    return toEmbeddingList(json, body, target.model, req.label);
+  },
+
+  async listModels(target, ctx) {
+    const req = upstream(target, ctx, '/api/tags');
+    const res = await callUpstream(req);
+    const json = await readJson<{ models?: { name?: unknown }[] }>(res, req);
+    if (!Array.isArray(json.models))
+      throw new GatewayError(502, 'upstream_error', `${req.label} sent no model list`);
+    return json.models.map((m) => m.name).filter((name): name is string => typeof name === 'string');
+  },
+};
