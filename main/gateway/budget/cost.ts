@@ -21,10 +21,11 @@ export function priceOf(d: Deployment, providers: ProviderLookup): DeploymentPri
     const resolved = resolveDeploymentPrice({
       configInput: d.inputCostPerToken,
       configOutput: d.outputCostPerToken,
-      model: d.model,
+      // With the prefix: some hosts price the same model name differently (groq/openai/gpt-oss-*).
+      model: `${d.provider}/${d.model}`,
       local: providers.isLocal(d.provider),
     });
-    const table = lookupPrice(d.model);
+    const table = lookupPrice(`${d.provider}/${d.model}`);
     p = {
       inputCostPerToken: resolved.inputCostPerToken,
       outputCostPerToken: resolved.outputCostPerToken,

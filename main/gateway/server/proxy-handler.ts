@@ -96,15 +96,13 @@ async function settleUsage(
   outputText: string,
   row: RequestLogRow,
 ): Promise<void> {
-  if (reported && (reported.completion_tokens > 0 || outputText === '' || spec.name === 'embeddings')) {
-    row.prompt_tokens = reported.prompt_tokens;
-    row.completion_tokens = reported.completion_tokens;
-    return;
-  }
-  // No usage from upstream (or a zero count for output that exists): count it ourselves, and say so.
-  row.prompt_tokens = reported?.prompt_tokens || (await estimatePromptTokens(spec.name, body));
-  row.completion_tokens = await estimateTextTokens(outputText);
-  row.estimated = true;
+  // Embedding usage has no completion_tokens; some servers send partial or zero counts. Whatever the
+  // upstream left out is counted here, and the row says it was estimated.
+  const prompt = reported?.prompt_tokens ?? 0;
+  const completion = reported?.completion_tokens ?? 0;
+  row.prompt_tokens = prompt > 0 ? prompt : await estimatePromptTokens(spec.name, body);
+  row.completion_tokens = completion > 0 || outputText === '' ? completion : await estimateTextTokens(outputText);
+  row.estimated = row.prompt_tokens !== prompt || row.completion_tokens !== completion;
 }
 
 async function unary<B extends { model: string }>(
