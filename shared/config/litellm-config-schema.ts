@@ -74,7 +74,10 @@ export const modelListEntrySchema = z.strictObject({
   model_info: modelInfoSchema.optional(),
 });
 
-const aliasTarget = z.union([z.string().min(1), z.strictObject({ model: z.string().min(1), hidden: z.boolean().optional() })]);
+const aliasTarget = z.union([
+  z.string().min(1),
+  z.strictObject({ model: z.string().min(1), hidden: z.boolean().optional() }),
+]);
 const fallbackList = z.array(z.record(z.string(), z.array(z.string().min(1))));
 
 export const routerSettingsSchema = z.strictObject({
@@ -90,7 +93,6 @@ export const litellmSettingsSchema = z.strictObject({
   request_timeout: seconds.optional(),
   fallbacks: fallbackList.optional(),
   model_alias_map: z.record(z.string(), z.string().min(1)).optional(),
-  drop_params: z.boolean().optional(),
 });
 
 export const generalSettingsSchema = z.strictObject({

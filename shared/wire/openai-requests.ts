@@ -15,7 +15,10 @@ export const chatMessageSchema = z.looseObject({
 
 const maxTokens = z.number().int().positive();
 const streamOptions = z.looseObject({ include_usage: z.boolean().optional() }).nullable().optional();
-const stop = z.union([z.string(), z.array(z.string()).max(16)]).nullable().optional();
+const stop = z
+  .union([z.string(), z.array(z.string()).max(16)])
+  .nullable()
+  .optional();
 
 export const chatCompletionRequestSchema = z.looseObject({
   model: z.string().min(1),
@@ -34,7 +37,12 @@ export const chatCompletionRequestSchema = z.looseObject({
 
 export const completionRequestSchema = z.looseObject({
   model: z.string().min(1),
-  prompt: z.union([z.string(), z.array(z.string()), z.array(z.number().int()), z.array(z.array(z.number().int()))]),
+  prompt: z.union([
+    z.string(),
+    z.array(z.string()),
+    z.array(z.number().int()),
+    z.array(z.array(z.number().int())),
+  ]),
   suffix: z.string().nullable().optional(),
   stream: z.boolean().nullable().optional(),
   stream_options: streamOptions,

@@ -119,7 +119,12 @@ describe('chat completions through the official openai client', () => {
   });
 
   it('translates Ollama native chat, streaming and not, with usage from its counters', async () => {
-    const res = await client.chat.completions.create({ model: 'local', messages, max_tokens: 64, temperature: 0.1 });
+    const res = await client.chat.completions.create({
+      model: 'local',
+      messages,
+      max_tokens: 64,
+      temperature: 0.1,
+    });
     expect(res.choices[0]?.message.content).toBe(REPLY);
     expect(local.requests[0]?.path).toBe('/api/chat');
     expect(local.requests[0]?.body.options).toMatchObject({ num_predict: 64, temperature: 0.1 });
@@ -129,7 +134,12 @@ describe('chat completions through the official openai client', () => {
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
     expect(text).toBe(REPLY);
     const row = newest();
-    expect(row).toMatchObject({ provider: 'ollama_chat', streamed: true, completion_tokens: 9, estimated: false });
+    expect(row).toMatchObject({
+      provider: 'ollama_chat',
+      streamed: true,
+      completion_tokens: 9,
+      estimated: false,
+    });
     expect(row.cost_usd).toBe(0);
   });
 
@@ -224,7 +234,10 @@ describe('failures', () => {
   });
 
   it('aborts the upstream at once when the client disconnects mid-stream, and records what was streamed', async () => {
-    cloud.setBehavior({ chunkDelayMs: 40, reply: 'one two three four five six seven eight nine ten eleven twelve' });
+    cloud.setBehavior({
+      chunkDelayMs: 40,
+      reply: 'one two three four five six seven eight nine ten eleven twelve',
+    });
     const ac = new AbortController();
     const res = await fetch(`${gw.url}/v1/chat/completions`, {
       method: 'POST',

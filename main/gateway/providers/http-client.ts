@@ -51,7 +51,10 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamRespon
   return { statusCode: res.statusCode, headers: res.headers, body: res.body, signal };
 }
 
-export async function readJson<T>(res: UpstreamResponse, req: Pick<UpstreamRequest, 'label' | 'target'>): Promise<T> {
+export async function readJson<T>(
+  res: UpstreamResponse,
+  req: Pick<UpstreamRequest, 'label' | 'target'>,
+): Promise<T> {
   try {
     return (await res.body.json()) as T;
   } catch (err) {
@@ -72,10 +75,15 @@ export function transportError(
   if (err instanceof GatewayError) return err;
   const reason: unknown = signal.aborted ? signal.reason : undefined;
   if (reason instanceof DOMException && reason.name === 'TimeoutError') {
-    return new GatewayError(504, 'upstream_timeout', `${req.label} did not finish within ${req.target.totalTimeoutMs} ms`, {
-      retryable: true,
-      cause: err,
-    });
+    return new GatewayError(
+      504,
+      'upstream_timeout',
+      `${req.label} did not finish within ${req.target.totalTimeoutMs} ms`,
+      {
+        retryable: true,
+        cause: err,
+      },
+    );
   }
   if (signal.aborted) {
     return new GatewayError(499, 'client_disconnected', 'the client closed the connection', { cause: err });

@@ -1,6 +1,10 @@
 // The one interface every provider adapter implements. The router talks only to this; it never branches
 // on a provider's name. Request bodies are OpenAI-shaped; each adapter translates to its wire format.
-import type { ChatCompletionRequest, CompletionRequest, EmbeddingRequest } from '../../../shared/wire/openai-requests.ts';
+import type {
+  ChatCompletionRequest,
+  CompletionRequest,
+  EmbeddingRequest,
+} from '../../../shared/wire/openai-requests.ts';
 import type { Dispatcher } from 'undici';
 import type { Usage } from '../../../shared/wire/openai-responses.ts';
 
@@ -51,10 +55,26 @@ export interface ProviderAdapter {
   readonly local: boolean;
   defaultApiBase(prefix: string): string | undefined;
 
-  chat(target: ProviderTarget, body: ChatCompletionRequest, ctx: CallContext): Promise<ProviderResult<unknown>>;
+  chat(
+    target: ProviderTarget,
+    body: ChatCompletionRequest,
+    ctx: CallContext,
+  ): Promise<ProviderResult<unknown>>;
   chatStream(target: ProviderTarget, body: ChatCompletionRequest, ctx: CallContext): Promise<ProviderStream>;
-  completion(target: ProviderTarget, body: CompletionRequest, ctx: CallContext): Promise<ProviderResult<unknown>>;
-  completionStream(target: ProviderTarget, body: CompletionRequest, ctx: CallContext): Promise<ProviderStream>;
-  embeddings(target: ProviderTarget, body: EmbeddingRequest, ctx: CallContext): Promise<ProviderResult<unknown>>;
+  completion(
+    target: ProviderTarget,
+    body: CompletionRequest,
+    ctx: CallContext,
+  ): Promise<ProviderResult<unknown>>;
+  completionStream(
+    target: ProviderTarget,
+    body: CompletionRequest,
+    ctx: CallContext,
+  ): Promise<ProviderStream>;
+  embeddings(
+    target: ProviderTarget,
+    body: EmbeddingRequest,
+    ctx: CallContext,
+  ): Promise<ProviderResult<unknown>>;
   listModels(target: Omit<ProviderTarget, 'model'>, ctx: CallContext): Promise<string[]>;
 }

@@ -11,7 +11,11 @@ function extractMessage(text: string): { message: string; code?: string; param?:
       const o = e as { message?: unknown; code?: unknown; param?: unknown; type?: unknown };
       return {
         message: typeof o.message === 'string' ? o.message : JSON.stringify(e),
-        ...(typeof o.code === 'string' ? { code: o.code } : typeof o.type === 'string' ? { code: o.type } : {}),
+        ...(typeof o.code === 'string'
+          ? { code: o.code }
+          : typeof o.type === 'string'
+            ? { code: o.type }
+            : {}),
         ...(typeof o.param === 'string' ? { param: o.param } : {}),
       };
     }
@@ -55,7 +59,8 @@ export function upstreamHttpError(
       headers: typeof retryAfter === 'string' ? { 'retry-after': retryAfter } : {},
     });
   }
-  if (status === 503) return new GatewayError(503, 'upstream_unavailable', message, { ...opts, retryable: true });
+  if (status === 503)
+    return new GatewayError(503, 'upstream_unavailable', message, { ...opts, retryable: true });
   if (status === 504) return new GatewayError(504, 'upstream_timeout', message, { ...opts, retryable: true });
   if (status >= 500) return new GatewayError(502, 'upstream_error', message, { ...opts, retryable: true });
   return new GatewayError(502, 'upstream_error', message, opts);

@@ -30,7 +30,10 @@ export function resolveAlias(config: GatewayConfig, requested: string): Resolved
       alias: name,
       candidates: w.deployments.map((d) => {
         let i = 0;
-        return { deployment: d, model: d.model.replace(/\*/g, () => fill[Math.min(i++, fill.length - 1)] ?? '') };
+        return {
+          deployment: d,
+          model: d.model.replace(/\*/g, () => fill[Math.min(i++, fill.length - 1)] ?? ''),
+        };
       }),
     };
   }

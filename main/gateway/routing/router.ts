@@ -2,6 +2,7 @@
 // full-jitter backoff, moves on from a deployment that cannot serve, and stops at once on the client's
 // own mistakes. Streams count as started only once their first piece arrived, so a failure before the
 // first byte reaches the client is retried like any other.
+import type { Dispatcher } from 'undici';
 import { GatewayError } from '../errors.ts';
 import type { GatewayConfig } from '../config/gateway-config.ts';
 import type { ProviderAdapter, ProviderTarget } from '../providers/provider.ts';
@@ -14,7 +15,7 @@ export interface RouteContext {
   apiKeys: Map<string, string>;
   registry: ProviderRegistry;
   signal: AbortSignal;
-  dispatcher?: import('undici').Dispatcher | undefined;
+  dispatcher?: Dispatcher | undefined;
 }
 
 export interface AttemptInput {
@@ -61,7 +62,12 @@ function isClientFault(e: GatewayError): boolean {
   return !e.retryable && e.status >= 400 && e.status < 500;
 }
 
-export function targetFor(ctx: RouteContext, c: Candidate, adapter: ProviderAdapter, stream: boolean): ProviderTarget {
+export function targetFor(
+  ctx: RouteContext,
+  c: Candidate,
+  adapter: ProviderAdapter,
+  stream: boolean,
+): ProviderTarget {
   const d = c.deployment;
   return {
     model: c.model,
@@ -74,7 +80,10 @@ export function targetFor(ctx: RouteContext, c: Candidate, adapter: ProviderAdap
 }
 
 /** Alias → its candidates, then each fallback alias's (deduplicated, cycles ignored). */
-export function planRoute(config: GatewayConfig, requested: string): { alias: string; groups: Candidate[][] } {
+export function planRoute(
+  config: GatewayConfig,
+  requested: string,
+): { alias: string; groups: Candidate[][] } {
   const first = resolveAlias(config, requested);
   if (!first) {
     const available = [...config.groups.keys(), ...config.wildcards.map((w) => w.modelName)];
@@ -127,7 +136,8 @@ export async function route<T>(
         const e = err instanceof GatewayError ? err : internal(err);
         attempts.push(record(candidate, e.status, e.code, started));
         lastError = e;
-        if (ctx.signal.aborted || e.code === 'client_disconnected') throw new RouteFailure(clientGone(), attempts, candidate);
+        if (ctx.signal.aborted || e.code === 'client_disconnected')
+          throw new RouteFailure(clientGone(), attempts, candidate);
         if (isClientFault(e)) throw new RouteFailure(e, attempts, candidate);
         if (!e.retryable) skip.add(candidate);
       }
@@ -151,7 +161,12 @@ function clientGone(): GatewayError {
 }
 
 function internal(err: unknown): GatewayError {
-  return new GatewayError(500, 'internal_error', `internal error: ${err instanceof Error ? err.message : String(err)}`, {
-    cause: err,
-  });
+  return new GatewayError(
+    500,
+    'internal_error',
+    `internal error: ${err instanceof Error ? err.message : String(err)}`,
+    {
+      cause: err,
+    },
+  );
 }

@@ -10,21 +10,41 @@ import {
   type EndpointName,
 } from '../../../shared/wire/openai-requests.ts';
 import type { Deployment } from '../config/gateway-config.ts';
-import type { CallContext, ProviderAdapter, ProviderResult, ProviderStream, ProviderTarget } from '../providers/provider.ts';
+import type {
+  CallContext,
+  ProviderAdapter,
+  ProviderResult,
+  ProviderStream,
+  ProviderTarget,
+} from '../providers/provider.ts';
 
 export type { EndpointName };
 
 export interface EndpointSpec<B extends { model: string }> {
   name: EndpointName;
   schema: z.ZodType<B>;
-  call(adapter: ProviderAdapter, target: ProviderTarget, body: B, ctx: CallContext): Promise<ProviderResult<unknown>>;
-  stream?(adapter: ProviderAdapter, target: ProviderTarget, body: B, ctx: CallContext): Promise<ProviderStream>;
+  call(
+    adapter: ProviderAdapter,
+    target: ProviderTarget,
+    body: B,
+    ctx: CallContext,
+  ): Promise<ProviderResult<unknown>>;
+  stream?(
+    adapter: ProviderAdapter,
+    target: ProviderTarget,
+    body: B,
+    ctx: CallContext,
+  ): Promise<ProviderStream>;
   /** The generated text of a non-streamed response, to count tokens when the upstream reports none. */
   outputText(response: unknown): string;
 }
 
 /** Applies a deployment's defaults: its params unless the client set them, and the alias's system prompt. */
-export function withDeploymentDefaults<B extends Record<string, unknown>>(body: B, d: Deployment, chat: boolean): B {
+export function withDeploymentDefaults<B extends Record<string, unknown>>(
+  body: B,
+  d: Deployment,
+  chat: boolean,
+): B {
   let out: Record<string, unknown> = body;
   const keys = Object.keys(d.params);
   if (keys.length > 0) {
@@ -50,7 +70,8 @@ function choicesText(response: unknown): string {
   for (const c of choices) {
     if (typeof c.text === 'string') text += c.text;
     if (typeof c.message?.content === 'string') text += c.message.content;
-    for (const t of c.message?.tool_calls ?? []) if (typeof t.function?.arguments === 'string') text += t.function.arguments;
+    for (const t of c.message?.tool_calls ?? [])
+      if (typeof t.function?.arguments === 'string') text += t.function.arguments;
   }
   return text;
 }

@@ -73,10 +73,13 @@ function finish(runtime: GatewayRuntime, row: RequestLogRow, started: number): v
 
 function failed(row: RequestLogRow, err: unknown): GatewayError {
   const failure = err instanceof RouteFailure ? err : undefined;
-  const e = failure?.error ?? (err instanceof GatewayError ? err : new GatewayError(500, 'internal_error', String(err)));
+  const e =
+    failure?.error ??
+    (err instanceof GatewayError ? err : new GatewayError(500, 'internal_error', String(err)));
   if (failure) {
     row.attempts = failure.attempts;
-    if (failure.last) setDeployment(row, failure.last.deployment.provider, failure.last.deployment.id, failure.last.model);
+    if (failure.last)
+      setDeployment(row, failure.last.deployment.provider, failure.last.deployment.id, failure.last.model);
   }
   row.status = e.status;
   row.error_code = e.code;
@@ -101,7 +104,8 @@ async function settleUsage(
   const prompt = reported?.prompt_tokens ?? 0;
   const completion = reported?.completion_tokens ?? 0;
   row.prompt_tokens = prompt > 0 ? prompt : await estimatePromptTokens(spec.name, body);
-  row.completion_tokens = completion > 0 || outputText === '' ? completion : await estimateTextTokens(outputText);
+  row.completion_tokens =
+    completion > 0 || outputText === '' ? completion : await estimateTextTokens(outputText);
   row.estimated = row.prompt_tokens !== prompt || row.completion_tokens !== completion;
 }
 
@@ -116,10 +120,15 @@ async function unary<B extends { model: string }>(
 ): Promise<void> {
   try {
     const out = await route(ctx, body.model, false, ({ adapter, target, candidate }) =>
-      spec.call(adapter, target, withDeploymentDefaults(body, candidate.deployment, spec.name === 'chat.completions'), {
-        signal: ctx.signal,
-        dispatcher: ctx.dispatcher,
-      }),
+      spec.call(
+        adapter,
+        target,
+        withDeploymentDefaults(body, candidate.deployment, spec.name === 'chat.completions'),
+        {
+          signal: ctx.signal,
+          dispatcher: ctx.dispatcher,
+        },
+      ),
     );
     const d = out.candidate.deployment;
     setDeployment(row, d.provider, d.id, out.candidate.model);
@@ -160,10 +169,15 @@ async function streamed<B extends { model: string; stream_options?: unknown }>(
   let first: IteratorResult<StreamPiece, void>;
   try {
     const out = await route(ctx, body.model, true, async ({ adapter, target, candidate }) => {
-      const s = await stream(adapter, target, withDeploymentDefaults(body, candidate.deployment, spec.name === 'chat.completions'), {
-        signal: ctx.signal,
-        dispatcher: ctx.dispatcher,
-      });
+      const s = await stream(
+        adapter,
+        target,
+        withDeploymentDefaults(body, candidate.deployment, spec.name === 'chat.completions'),
+        {
+          signal: ctx.signal,
+          dispatcher: ctx.dispatcher,
+        },
+      );
       // The stream counts as answered only once its first piece is here: until then, failures fall back.
       const head = await s.next();
       return { s, head };
@@ -180,7 +194,8 @@ async function streamed<B extends { model: string; stream_options?: unknown }>(
   }
 
   row.ttft_ms = Math.round((performance.now() - started) * 100) / 100;
-  const wantsUsage = (body.stream_options as { include_usage?: boolean } | null | undefined)?.include_usage === true;
+  const wantsUsage =
+    (body.stream_options as { include_usage?: boolean } | null | undefined)?.include_usage === true;
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, {
@@ -202,7 +217,10 @@ async function streamed<B extends { model: string; stream_options?: unknown }>(
       await writeSse(res, piece.data);
     }
   } catch (err) {
-    error = err instanceof GatewayError ? err : new GatewayError(502, 'upstream_error', String(err), { cause: err });
+    error =
+      err instanceof GatewayError
+        ? err
+        : new GatewayError(502, 'upstream_error', String(err), { cause: err });
   }
   if (ctx.signal.aborted && (!error || error.code === 'client_disconnected')) {
     error = new GatewayError(499, 'client_disconnected', 'the client closed the connection');
@@ -215,7 +233,11 @@ async function streamed<B extends { model: string; stream_options?: unknown }>(
     if (last) Object.assign(last, { status: error.status, code: error.code });
   }
   await settleUsage(spec, body, usage, text, row);
-  row.cost_usd = costOf(ctx.config.deployments.find((d) => d.id === row.deployment_id), runtime.registry, row);
+  row.cost_usd = costOf(
+    ctx.config.deployments.find((d) => d.id === row.deployment_id),
+    runtime.registry,
+    row,
+  );
   finish(runtime, row, started);
   if (res.destroyed) return;
   // Never a silently truncated success: a failure after the first byte ends the stream with an error event.

@@ -22,7 +22,9 @@ export function migrate(db: Db, migrations: readonly Migration[]): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   const latest = migrations.at(-1)?.version ?? 0;
   if (current > latest) {
-    throw new Error(`database schema v${current} is newer than this Switchyard knows (v${latest}); upgrade Switchyard`);
+    throw new Error(
+      `database schema v${current} is newer than this Switchyard knows (v${latest}); upgrade Switchyard`,
+    );
   }
   for (const m of migrations) {
     if (m.version <= current) continue;

@@ -71,18 +71,24 @@ export class RequestLogRepo {
   list(q: RequestLogQuery = {}): RequestLogRow[] {
     const where: string[] = [];
     const args: Record<string, unknown> = { limit: q.limit ?? 100 };
-    if (q.since !== undefined) (where.push('ts >= @since'), (args.since = q.since));
-    if (q.until !== undefined) (where.push('ts < @until'), (args.until = q.until));
+    const filter = (sql: string, name: string, value: unknown) => {
+      where.push(sql);
+      args[name] = value;
+    };
+    if (q.since !== undefined) filter('ts >= @since', 'since', q.since);
+    if (q.until !== undefined) filter('ts < @until', 'until', q.until);
     if (q.keyId === null) where.push('key_id IS NULL');
-    else if (q.keyId !== undefined) (where.push('key_id = @keyId'), (args.keyId = q.keyId));
-    if (q.alias !== undefined) (where.push('alias = @alias'), (args.alias = q.alias));
+    else if (q.keyId !== undefined) filter('key_id = @keyId', 'keyId', q.keyId);
+    if (q.alias !== undefined) filter('alias = @alias', 'alias', q.alias);
     const sql = `SELECT * FROM request_log ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
       ORDER BY ts DESC, rowid DESC LIMIT @limit`;
-    return (this.#db.prepare(sql).all(args) as StoredRow[]).map(({ attempt_chain, attempts: _count, ...r }) => ({
-      ...r,
-      estimated: r.estimated === 1,
-      streamed: r.streamed === 1,
-      attempts: JSON.parse(attempt_chain) as AttemptRecord[],
-    }));
+    return (this.#db.prepare(sql).all(args) as StoredRow[]).map(
+      ({ attempt_chain, attempts: _count, ...r }) => ({
+        ...r,
+        estimated: r.estimated === 1,
+        streamed: r.streamed === 1,
+        attempts: JSON.parse(attempt_chain) as AttemptRecord[],
+      }),
+    );
   }
 }

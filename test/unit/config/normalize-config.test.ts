@@ -27,12 +27,17 @@ litellm_settings: { model_alias_map: { old: chat } }
 
   it('groups entries with the same model_name into one alias, in order', () => {
     const chat = config.groups.get('chat')!;
-    expect(chat.map((d) => `${d.provider}/${d.model}`)).toEqual(['ollama_chat/llama3.2', 'openai/gpt-4o-mini']);
+    expect(chat.map((d) => `${d.provider}/${d.model}`)).toEqual([
+      'ollama_chat/llama3.2',
+      'openai/gpt-4o-mini',
+    ]);
     expect(chat[1]!.timeoutMs).toBe(30_000);
   });
 
   it('treats a model name with a slash but an unknown prefix as unsupported, with a warning', () => {
-    expect(warnings).toEqual([expect.stringContaining("model_list[4].litellm_params.model: provider 'bedrock'")]);
+    expect(warnings).toEqual([
+      expect.stringContaining("model_list[4].litellm_params.model: provider 'bedrock'"),
+    ]);
     expect(config.groups.has('aws')).toBe(false);
   });
 
@@ -54,7 +59,10 @@ litellm_settings: { model_alias_map: { old: chat } }
 
   it('plans the alias first, then its fallbacks', () => {
     const plan = planRoute(config, 'gpt-4');
-    expect(plan.groups.map((g) => g.map((c) => c.deployment.alias))).toEqual([['chat', 'chat'], ['local-vllm']]);
+    expect(plan.groups.map((g) => g.map((c) => c.deployment.alias))).toEqual([
+      ['chat', 'chat'],
+      ['local-vllm'],
+    ]);
   });
 
   it('answers an unknown model with 404 model_not_found listing what exists', () => {

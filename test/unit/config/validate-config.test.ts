@@ -81,7 +81,9 @@ cache: true
   });
 
   it('requires litellm_params.model', () => {
-    const r = validateConfigText('model_list:\n  - model_name: a\n    litellm_params: { api_base: "http://x" }\n');
+    const r = validateConfigText(
+      'model_list:\n  - model_name: a\n    litellm_params: { api_base: "http://x" }\n',
+    );
     expect(r.errors[0]).toMatch(/^model_list\[0\]\.litellm_params\.model: /);
   });
 });

@@ -47,7 +47,12 @@ async function stream(
 ): Promise<ProviderStream> {
   // Always ask for usage, whatever the client asked: the ledger needs it.
   const streamOptions = { ...(body.stream_options as object | undefined), include_usage: true };
-  const req = upstream(target, ctx, path, { ...body, model: target.model, stream: true, stream_options: streamOptions });
+  const req = upstream(target, ctx, path, {
+    ...body,
+    model: target.model,
+    stream: true,
+    stream_options: streamOptions,
+  });
   req.headers = { ...req.headers, accept: 'text/event-stream' };
   const res = await callUpstream(req);
   return relayOpenAIStream(res, req);
@@ -57,19 +62,22 @@ export const openaiCompatibleAdapter: ProviderAdapter = {
   specificationVersion: PROVIDER_SPEC_VERSION,
   prefixes: ['openai', 'text-completion-openai', 'hosted_vllm', 'lm_studio', 'openai_like'],
   local: false,
-  defaultApiBase: (prefix) => (prefix === 'openai' || prefix === 'text-completion-openai' ? OPENAI_BASE : undefined),
+  defaultApiBase: (prefix) =>
+    prefix === 'openai' || prefix === 'text-completion-openai' ? OPENAI_BASE : undefined,
 
   chat: (target, body, ctx) => post(target, ctx, '/chat/completions', body),
   chatStream: (target, body, ctx) => stream(target, ctx, '/chat/completions', body),
   completion: (target, body, ctx) => post(target, ctx, '/completions', body),
   completionStream: (target, body, ctx) => stream(target, ctx, '/completions', body),
-  embeddings: (target, body, ctx) => post(target, ctx, '/embeddings', body).then((r) => ({ body: r.body, usage: r.usage })),
+  embeddings: (target, body, ctx) =>
+    post(target, ctx, '/embeddings', body).then((r) => ({ body: r.body, usage: r.usage })),
 
   async listModels(target, ctx) {
     const req = upstream(target, ctx, '/models');
     const res = await callUpstream(req);
     const json = await readJson<{ data?: { id?: unknown }[] }>(res, req);
-    if (!Array.isArray(json.data)) throw new GatewayError(502, 'upstream_error', `${req.label} sent no model list`);
+    if (!Array.isArray(json.data))
+      throw new GatewayError(502, 'upstream_error', `${req.label} sent no model list`);
     return json.data.map((m) => m.id).filter((id): id is string => typeof id === 'string');
   },
 };

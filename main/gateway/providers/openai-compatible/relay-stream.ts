@@ -5,7 +5,10 @@ import type { ProviderStream, StreamPiece } from '../provider.ts';
 import { sseData } from '../stream-parsers.ts';
 
 interface OpenAIChunk {
-  choices?: { delta?: { content?: string | null; tool_calls?: { function?: { arguments?: string } }[] }; text?: string }[];
+  choices?: {
+    delta?: { content?: string | null; tool_calls?: { function?: { arguments?: string } }[] };
+    text?: string;
+  }[];
   usage?: Usage | null;
   error?: { message?: string };
 }
@@ -36,9 +39,14 @@ export async function* relayOpenAIStream(res: UpstreamResponse, req: UpstreamReq
         });
       }
       if (chunk.error) {
-        throw new GatewayError(502, 'upstream_error', `${req.label} failed mid-stream: ${chunk.error.message ?? ''}`, {
-          retryable: true,
-        });
+        throw new GatewayError(
+          502,
+          'upstream_error',
+          `${req.label} failed mid-stream: ${chunk.error.message ?? ''}`,
+          {
+            retryable: true,
+          },
+        );
       }
       const piece: StreamPiece = { data, text: textOf(chunk) };
       if (chunk.usage) {

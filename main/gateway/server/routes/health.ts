@@ -2,7 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { GatewayRuntime } from '../../runtime.ts';
 import { VERSION } from '../../version.ts';
 
-export function registerHealthRoutes(app: FastifyInstance, runtime: GatewayRuntime, dbOk: () => boolean): void {
+export function registerHealthRoutes(
+  app: FastifyInstance,
+  runtime: GatewayRuntime,
+  dbOk: () => boolean,
+): void {
   // LiteLLM's answer, word for word: some tools compare the string.
   app.get('/health/liveliness', async () => "I'm alive!");
   app.get('/health/liveness', async () => "I'm alive!");

@@ -10,7 +10,12 @@ export function registerModelRoutes(app: FastifyInstance, runtime: GatewayRuntim
 
   const models = (): ModelList => ({
     object: 'list',
-    data: listedAliases(runtime.loaded.config).map((id) => ({ id, object: 'model', created: started, owned_by: 'switchyard' })),
+    data: listedAliases(runtime.loaded.config).map((id) => ({
+      id,
+      object: 'model',
+      created: started,
+      owned_by: 'switchyard',
+    })),
   });
 
   // LiteLLM's /model/info: what Cline and other tools read for context windows and prices. Never a secret.
@@ -46,7 +51,10 @@ export function registerModelRoutes(app: FastifyInstance, runtime: GatewayRuntim
     app.get(`${prefix}/models/:model`, async (req) => {
       const { model } = req.params as { model: string };
       const found = models().data.find((m) => m.id === model);
-      if (!found) throw new GatewayError(404, 'model_not_found', `The model '${model}' does not exist`, { param: 'model' });
+      if (!found)
+        throw new GatewayError(404, 'model_not_found', `The model '${model}' does not exist`, {
+          param: 'model',
+        });
       return found;
     });
     app.get(`${prefix}/model/info`, async () => modelInfo());
