@@ -23,13 +23,27 @@ export interface UpstreamResponse {
   statusCode: number;
   headers: Record<string, string | string[] | undefined>;
   body: Dispatcher.ResponseData['body'];
-  /** Aborted when the whole call has to stop (client gone or total timeout). */
+  /** Aborted when the whole call has to stop (client gone, total or first-byte timeout). */
   signal: AbortSignal;
+  /** Stops the first-byte clock: streams call it on their first event. */
+  firstByte(): void;
+}
+
+/** The reason a call is aborted when the upstream sent nothing in time (undici's own timers tick by the second). */
+class FirstByteTimeout extends Error {
+  override name = 'FirstByteTimeout';
 }
 
 export async function callUpstream(req: UpstreamRequest): Promise<UpstreamResponse> {
   const timeout = AbortSignal.timeout(req.target.totalTimeoutMs);
-  const signal = AbortSignal.any([req.signal, timeout]);
+  const firstByte = new AbortController();
+  const timer = setTimeout(
+    () => firstByte.abort(new FirstByteTimeout()),
+    Math.min(req.target.firstByteTimeoutMs, req.target.totalTimeoutMs),
+  );
+  const stopClock = () => clearTimeout(timer);
+  const signal = AbortSignal.any([req.signal, timeout, firstByte.signal]);
+  signal.addEventListener('abort', stopClock, { once: true });
   let res: Dispatcher.ResponseData;
   try {
     res = await request(req.url, {
@@ -38,17 +52,23 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamRespon
       body: req.body === undefined ? undefined : JSON.stringify(req.body),
       signal,
       dispatcher: req.dispatcher ?? defaultDispatcher,
-      headersTimeout: req.target.firstByteTimeoutMs,
-      bodyTimeout: req.target.firstByteTimeoutMs,
+      headersTimeout: 0,
+      // A stream that stalls between events for this long is abandoned.
+      bodyTimeout: Math.max(req.target.firstByteTimeoutMs, 1_000),
     });
   } catch (err) {
+    stopClock();
     throw transportError(err, req, signal);
   }
+  const streaming =
+    String(res.headers['content-type'] ?? '').includes('event-stream') ||
+    String(res.headers['content-type'] ?? '').includes('ndjson');
+  if (!streaming || res.statusCode >= 400) stopClock();
   if (res.statusCode >= 400) {
     const text = await res.body.text().catch(() => '');
     throw upstreamHttpError(res.statusCode, text, res.headers, req.label, req.target.apiKey);
   }
-  return { statusCode: res.statusCode, headers: res.headers, body: res.body, signal };
+  return { statusCode: res.statusCode, headers: res.headers, body: res.body, signal, firstByte: stopClock };
 }
 
 export async function readJson<T>(
@@ -74,6 +94,14 @@ export function transportError(
 ): GatewayError {
   if (err instanceof GatewayError) return err;
   const reason: unknown = signal.aborted ? signal.reason : undefined;
+  if (reason instanceof FirstByteTimeout) {
+    return new GatewayError(
+      504,
+      'upstream_timeout',
+      `${req.label} sent nothing for ${req.target.firstByteTimeoutMs} ms`,
+      { retryable: true, cause: err },
+    );
+  }
   if (reason instanceof DOMException && reason.name === 'TimeoutError') {
     return new GatewayError(
       504,
@@ -96,6 +124,12 @@ export function transportError(
       `${req.label} sent nothing for ${req.target.firstByteTimeoutMs} ms`,
       { retryable: true, cause: err },
     );
+  }
+  if (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code === 'UND_ERR_ABORTED') {
+    return new GatewayError(502, 'upstream_error', `${req.label} closed the connection mid-response`, {
+      retryable: true,
+      cause: err,
+    });
   }
   const detail = code || (err instanceof Error ? err.message : String(err));
   return new GatewayError(503, 'upstream_unavailable', `${req.label} is unreachable (${detail})`, {

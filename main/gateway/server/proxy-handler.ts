@@ -52,6 +52,7 @@ export async function proxy<B extends { model: string; stream?: boolean | null }
     ttft_ms: null,
     streamed: body.stream === true && spec.stream !== undefined,
     attempts: [],
+    tags: [],
   };
   const started = performance.now();
   const work = row.streamed

@@ -27,9 +27,12 @@ export interface RequestLogRow {
   ttft_ms: number | null;
   streamed: boolean;
   attempts: AttemptRecord[];
+  /** Request tags (metadata.tags or x-switchyard-tags), for grouping spend. */
+  tags: string[];
 }
 
-interface StoredRow extends Omit<RequestLogRow, 'estimated' | 'streamed' | 'attempts'> {
+interface StoredRow extends Omit<RequestLogRow, 'estimated' | 'streamed' | 'attempts' | 'tags'> {
+  tags: string;
   estimated: number;
   streamed: number;
   attempts: number;
@@ -52,10 +55,10 @@ export class RequestLogRepo {
     this.#db = db;
     this.#insert = db.prepare(`
       INSERT INTO request_log (id, ts, key_id, endpoint, alias, provider, deployment_id, model, status, error_code,
-        prompt_tokens, completion_tokens, estimated, cost_usd, latency_ms, ttft_ms, streamed, attempts, attempt_chain)
+        prompt_tokens, completion_tokens, estimated, cost_usd, latency_ms, ttft_ms, streamed, attempts, attempt_chain, tags)
       VALUES (@id, @ts, @key_id, @endpoint, @alias, @provider, @deployment_id, @model, @status, @error_code,
         @prompt_tokens, @completion_tokens, @estimated, @cost_usd, @latency_ms, @ttft_ms, @streamed, @attempts,
-        @attempt_chain)`);
+        @attempt_chain, @tags)`);
   }
 
   insert(row: RequestLogRow): void {
@@ -65,6 +68,7 @@ export class RequestLogRepo {
       streamed: row.streamed ? 1 : 0,
       attempts: row.attempts.length,
       attempt_chain: JSON.stringify(row.attempts),
+      tags: JSON.stringify(row.tags),
     });
   }
 
@@ -83,8 +87,9 @@ export class RequestLogRepo {
     const sql = `SELECT * FROM request_log ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
       ORDER BY ts DESC, rowid DESC LIMIT @limit`;
     return (this.#db.prepare(sql).all(args) as StoredRow[]).map(
-      ({ attempt_chain, attempts: _count, ...r }) => ({
+      ({ attempt_chain, attempts: _count, tags, ...r }) => ({
         ...r,
+        tags: JSON.parse(tags) as string[],
         estimated: r.estimated === 1,
         streamed: r.streamed === 1,
         attempts: JSON.parse(attempt_chain) as AttemptRecord[],

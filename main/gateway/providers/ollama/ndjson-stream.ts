@@ -14,6 +14,7 @@ export async function* mapOllamaStream<L extends OllamaDoneFields>(
 ): ProviderStream {
   try {
     for await (const text of ndjsonLines(res.body)) {
+      res.firstByte();
       let line: L;
       try {
         line = JSON.parse(text) as L;

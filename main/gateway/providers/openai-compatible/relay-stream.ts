@@ -27,8 +27,10 @@ function textOf(chunk: OpenAIChunk): string {
 
 /** Relays an upstream OpenAI SSE stream piece by piece; the `data` text is the upstream's own bytes. */
 export async function* relayOpenAIStream(res: UpstreamResponse, req: UpstreamRequest): ProviderStream {
+  let finished = false;
   try {
     for await (const data of sseData(res.body)) {
+      res.firstByte();
       if (data === '[DONE]') return;
       let chunk: OpenAIChunk;
       try {
@@ -48,12 +50,24 @@ export async function* relayOpenAIStream(res: UpstreamResponse, req: UpstreamReq
           },
         );
       }
+      if (chunk.choices?.some((c) => (c as { finish_reason?: unknown }).finish_reason)) finished = true;
       const piece: StreamPiece = { data, text: textOf(chunk) };
       if (chunk.usage) {
         piece.usage = chunk.usage;
         if (!chunk.choices || chunk.choices.length === 0) piece.usageOnly = true;
       }
       yield piece;
+    }
+    // Some servers omit [DONE]; a finish_reason still says the answer is whole. Neither: it was cut off.
+    if (!finished) {
+      throw new GatewayError(
+        502,
+        'upstream_error',
+        `${req.label} ended the stream before the answer was finished`,
+        {
+          retryable: true,
+        },
+      );
     }
   } catch (err) {
     throw transportError(err, req, res.signal);

@@ -37,4 +37,47 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX request_log_alias_ts ON request_log (alias, ts);
     `,
   },
+  {
+    version: 2,
+    name: 'per-app keys, budgets and alerts',
+    sql: `
+      CREATE TABLE api_keys (
+        id                    TEXT PRIMARY KEY,
+        token                 TEXT NOT NULL UNIQUE,
+        key_name              TEXT NOT NULL,
+        key_alias             TEXT,
+        models                TEXT NOT NULL DEFAULT '[]',
+        plan                  TEXT,
+        max_budget            REAL,
+        soft_budget           REAL,
+        budget_duration       TEXT,
+        period_duration       TEXT,
+        period_start          INTEGER NOT NULL,
+        budget_reset_at       INTEGER,
+        spend                 REAL NOT NULL DEFAULT 0,
+        reserved              REAL NOT NULL DEFAULT 0,
+        total_spend           REAL NOT NULL DEFAULT 0,
+        tpm_limit             INTEGER,
+        rpm_limit             INTEGER,
+        max_parallel_requests INTEGER,
+        budget_fallback       TEXT,
+        expires               INTEGER,
+        blocked               INTEGER NOT NULL DEFAULT 0,
+        metadata              TEXT NOT NULL DEFAULT '{}',
+        created_at            INTEGER NOT NULL,
+        updated_at            INTEGER NOT NULL,
+        last_used_at          INTEGER,
+        deleted_at            INTEGER
+      );
+      CREATE UNIQUE INDEX api_keys_alias ON api_keys (key_alias) WHERE deleted_at IS NULL AND key_alias IS NOT NULL;
+      CREATE TABLE key_alerts (
+        key_id       TEXT NOT NULL,
+        period_start INTEGER NOT NULL,
+        threshold    TEXT NOT NULL,
+        fired_at     INTEGER NOT NULL,
+        PRIMARY KEY (key_id, period_start, threshold)
+      );
+      ALTER TABLE request_log ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+    `,
+  },
 ];
