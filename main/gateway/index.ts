@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dispatcher } from 'undici';
+import type { Plan } from '../../shared/config/litellm-config-schema.ts';
 import { ConfigError, loadConfigFile, loadConfigText, type LoadedConfig } from './config/load-config.ts';
 import { DEFAULT_OLLAMA_URL, writeStarterConfig } from './config/starter-config.ts';
 import { watchConfig, type ConfigWatcher } from './config/watch-config.ts';
@@ -13,6 +14,12 @@ import { envSecretStore, type SecretStore } from './secret-store.ts';
 import { buildServer } from './server/build-server.ts';
 import { openDatabase } from './store/db.ts';
 import { RequestLogRepo } from './store/request-log-repo.ts';
+import { KeysRepo } from './store/keys-repo.ts';
+import { BudgetBook } from './budget/budget-book.ts';
+import { RateLimiter } from './budget/rate-limiter.ts';
+import { EventBus } from './events.ts';
+import { KeyService } from './keys/key-service.ts';
+import { forwardEventsToWebhook } from './alerts-webhook.ts';
 
 export { ConfigError } from './config/load-config.ts';
 
@@ -30,6 +37,8 @@ export interface GatewayOptions {
   /** Reload the config when its file changes (default true). */
   watch?: boolean;
   dispatcher?: Dispatcher;
+  /** The time, injectable so tests can cross budget periods (default Date.now). */
+  clock?: () => number;
   /** How long shutdown lets in-flight requests and streams finish (default 10 s). */
   drainTimeoutMs?: number;
 }
@@ -74,13 +83,27 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   for (const w of loaded.warnings) log.warn(w);
 
   const db = openDatabase(join(opts.dataDir, 'switchyard.db'));
-  const runtime = new GatewayRuntime({
+  const clock = opts.clock ?? Date.now;
+  const keysRepo = new KeysRepo(db);
+  // Whatever was reserved when the last process died is not in flight any more.
+  const released = keysRepo.releaseAllReservations();
+  if (released > 0) log.info(`released the reservations of ${released} key(s) left by an earlier run`);
+  const requestLog = new RequestLogRepo(db);
+  const events = new EventBus();
+  const book = new BudgetBook(keysRepo, requestLog, events, clock);
+  const runtime: GatewayRuntime = new GatewayRuntime({
     loaded,
     registry,
-    requestLog: new RequestLogRepo(db),
+    requestLog,
     log,
     dispatcher: opts.dispatcher,
+    keys: new KeyService(keysRepo, book, clock, (): Map<string, Plan> => runtime.loaded.config.plans),
+    book,
+    limiter: new RateLimiter(clock),
+    events,
+    clock,
   });
+  const stopWebhook = forwardEventsToWebhook(events, () => runtime.loaded.config.alertWebhookUrl, log);
 
   const onText = async (text: string) => {
     let next: LoadedConfig;
@@ -98,6 +121,14 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const watcher: ConfigWatcher | undefined = opts.watch === false ? undefined : watchConfig(configPath, onText);
 
   const app = buildServer({ runtime, host, dbOk: () => db.open });
+  let stopping = false;
+  // A keep-alive socket whose stream ends during shutdown turns idle after close() swept the idle ones,
+  // and would hold the exit until the client hangs up (minutes for some IDEs): close it once it is idle.
+  app.server.on('request', (_req, res) => {
+    res.once('finish', () => {
+      if (stopping) setImmediate(() => app.server.closeIdleConnections());
+    });
+  });
   let address: string;
   try {
     address = await app.listen({ host, port: opts.port ?? 4141 });
@@ -112,7 +143,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      stopping = true;
       watcher?.close();
+      stopWebhook();
       const drainMs = opts.drainTimeoutMs ?? 10_000;
       // Stop accepting; let in-flight requests and streams finish, up to the drain timeout.
       const closed = app.close();

@@ -1,7 +1,11 @@
 // Everything a request needs, held in one place the routes close over. The config is swapped whole on
 // reload, and each request takes its snapshot once, so an edit never changes a request mid-flight.
 import type { Dispatcher } from 'undici';
+import type { BudgetBook } from './budget/budget-book.ts';
+import type { RateLimiter } from './budget/rate-limiter.ts';
 import type { LoadedConfig } from './config/load-config.ts';
+import type { EventBus } from './events.ts';
+import type { KeyService } from './keys/key-service.ts';
 import type { Logger } from './logger.ts';
 import type { ProviderRegistry } from './providers/registry.ts';
 import type { RequestLogRepo } from './store/request-log-repo.ts';
@@ -12,6 +16,11 @@ export class GatewayRuntime {
   readonly requestLog: RequestLogRepo;
   readonly log: Logger;
   readonly dispatcher: Dispatcher | undefined;
+  readonly keys: KeyService;
+  readonly book: BudgetBook;
+  readonly limiter: RateLimiter;
+  readonly events: EventBus;
+  readonly clock: () => number;
   readonly #inflight = new Set<Promise<unknown>>();
 
   constructor(opts: {
@@ -20,12 +29,22 @@ export class GatewayRuntime {
     requestLog: RequestLogRepo;
     log: Logger;
     dispatcher?: Dispatcher | undefined;
+    keys: KeyService;
+    book: BudgetBook;
+    limiter: RateLimiter;
+    events: EventBus;
+    clock: () => number;
   }) {
     this.#loaded = opts.loaded;
     this.registry = opts.registry;
     this.requestLog = opts.requestLog;
     this.log = opts.log;
     this.dispatcher = opts.dispatcher;
+    this.keys = opts.keys;
+    this.book = opts.book;
+    this.limiter = opts.limiter;
+    this.events = opts.events;
+    this.clock = opts.clock;
   }
 
   get loaded(): LoadedConfig {

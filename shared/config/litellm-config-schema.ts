@@ -98,6 +98,23 @@ export const litellmSettingsSchema = z.strictObject({
 export const generalSettingsSchema = z.strictObject({
   master_key: secretRefSchema.optional(),
   max_request_size_mb: z.number().positive().max(1024).optional(),
+  /** Budget alerts are also POSTed here as JSON. */
+  alert_webhook_url: httpUrl.optional(),
+});
+
+/** A named key template (Switchyard's own section): keys on a plan follow its settings unless they override them. */
+export const planSchema = z.strictObject({
+  models: z.array(z.string().min(1)).optional(),
+  max_budget: z.number().nonnegative().optional(),
+  soft_budget: z.number().nonnegative().optional(),
+  budget_duration: z
+    .string()
+    .regex(/^\d+(s|m|h|d|mo)$/, 'use a number and s, m, h, d or mo, e.g. 1d, 7d, 1mo')
+    .optional(),
+  tpm_limit: positiveInt.optional(),
+  rpm_limit: positiveInt.optional(),
+  max_parallel_requests: positiveInt.optional(),
+  budget_fallback: z.string().min(1).optional(),
 });
 
 export const litellmConfigSchema = z.strictObject({
@@ -106,9 +123,11 @@ export const litellmConfigSchema = z.strictObject({
   litellm_settings: litellmSettingsSchema.optional(),
   general_settings: generalSettingsSchema.optional(),
   environment_variables: z.record(z.string(), z.string()).optional(),
+  plans: z.record(z.string().min(1), planSchema).optional(),
 });
 
 export type LitellmConfig = z.infer<typeof litellmConfigSchema>;
 export type ModelListEntry = z.infer<typeof modelListEntrySchema>;
 export type LitellmParams = z.infer<typeof litellmParamsSchema>;
 export type ModelInfo = z.infer<typeof modelInfoSchema>;
+export type Plan = z.infer<typeof planSchema>;

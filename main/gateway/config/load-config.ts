@@ -7,8 +7,8 @@ import { validateConfigText } from './validate-config.ts';
 
 export class ConfigError extends Error {
   readonly problems: string[];
-  constructor(file: string, problems: string[]) {
-    super(`${file} is not a valid config:\n  ${problems.join('\n  ')}`);
+  constructor(file: string, problems: string[], headline = `${file} is not a valid config`) {
+    super(`${headline}:\n  ${problems.join('\n  ')}`);
     this.name = 'ConfigError';
     this.problems = problems;
   }
@@ -67,7 +67,17 @@ export async function loadConfigFile(file: string, opts: LoadOptions): Promise<L
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(file, [`cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)})`]);
+    // A missing or unreadable file is not an invalid one: say what is wrong in words, not errno codes.
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'file not found (check --config, or leave it out to get a starter config in the data dir)'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'is a directory, not a file'
+            : String((err as Error).message ?? err);
+    throw new ConfigError(file, [why], `cannot read the config file ${file}`);
   }
   return loadConfigText(file, text, opts);
 }

@@ -144,6 +144,8 @@ export function normalizeConfig(
       masterKeyRef: gs.master_key === undefined ? undefined : parseSecretRef(gs.master_key),
       maxRequestBytes: Math.round((gs.max_request_size_mb ?? DEFAULT_MAX_REQUEST_MB) * 1024 * 1024),
       env: cfg.environment_variables ?? {},
+      plans: new Map(Object.entries(cfg.plans ?? {})),
+      alertWebhookUrl: gs.alert_webhook_url,
     },
     warnings,
   };

@@ -7,6 +7,7 @@ import { GatewayError } from '../errors.ts';
 import type { GatewayConfig } from '../config/gateway-config.ts';
 import type { ProviderAdapter, ProviderTarget } from '../providers/provider.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
+import type { RateLimiter } from '../budget/rate-limiter.ts';
 import type { AttemptRecord } from '../store/request-log-repo.ts';
 import { resolveAlias, type Candidate } from './resolve-alias.ts';
 
@@ -14,6 +15,8 @@ export interface RouteContext {
   config: GatewayConfig;
   apiKeys: Map<string, string>;
   registry: ProviderRegistry;
+  /** Per-deployment RPM/TPM: a deployment at its limit is skipped for another. */
+  limiter?: RateLimiter | undefined;
   signal: AbortSignal;
   dispatcher?: Dispatcher | undefined;
 }
@@ -115,7 +118,19 @@ export async function route<T>(
   const attempts: AttemptRecord[] = [];
   let lastError: GatewayError | undefined;
   let last: Candidate | undefined;
-  for (const group of groups) {
+  let soonestRoomMs: number | undefined;
+  for (const full of groups) {
+    const group = full.filter((c) => {
+      const d = c.deployment;
+      if (!ctx.limiter || (!d.rpm && !d.tpm)) return true;
+      const limits = { rpm: d.rpm, tpm: d.tpm };
+      if (ctx.limiter.hasRoom(d.id, limits)) return true;
+      const s = ctx.limiter.state(d.id, limits);
+      const wait = Math.max(s.remainingRequests === 0 ? (s.resetRequestsMs ?? 0) : 0, s.remainingTokens === 0 ? (s.resetTokensMs ?? 0) : 0);
+      soonestRoomMs = Math.min(soonestRoomMs ?? wait, wait);
+      return false;
+    });
+    if (group.length === 0) continue;
     const tries = group.length + ctx.config.numRetries;
     const skip = new Set<Candidate>();
     for (let i = 0; i < tries && skip.size < group.length; i++) {
@@ -126,6 +141,7 @@ export async function route<T>(
       }
       if (ctx.signal.aborted) throw new RouteFailure(clientGone(), attempts, candidate);
       const adapter = ctx.registry.get(candidate.deployment.provider);
+      if (candidate.deployment.rpm || candidate.deployment.tpm) ctx.limiter?.countRequest(candidate.deployment.id);
       const started = performance.now();
       last = candidate;
       try {
@@ -142,6 +158,13 @@ export async function route<T>(
         if (!e.retryable) skip.add(candidate);
       }
     }
+  }
+  if (!lastError && soonestRoomMs !== undefined) {
+    const seconds = Math.max(1, Math.ceil(soonestRoomMs / 1000));
+    lastError = new GatewayError(429, 'rate_limit_exceeded', `Every deployment of '${requested}' is at its rate limit`, {
+      retryable: true,
+      headers: { 'retry-after': String(seconds) },
+    });
   }
   throw new RouteFailure(lastError ?? internal(new Error('no deployment to try')), attempts, last);
 }

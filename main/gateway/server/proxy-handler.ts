@@ -1,6 +1,7 @@
-// One flow for every proxied endpoint: validate, route (retries, fallbacks), answer, record one ledger
-// row whatever happened. Streams are relayed piece by piece with backpressure; a client that leaves
-// aborts the upstream at once and the row records what was streamed until then.
+// One flow for every proxied endpoint: validate, admit (key, limits, budget), route (retries,
+// fallbacks), answer, and record one ledger row whatever happened. Streams are relayed piece by piece
+// with backpressure; a client that leaves aborts the upstream at once and the row records what was
+// streamed until then.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Usage } from '../../../shared/wire/openai-responses.ts';
 import { costOf } from '../budget/cost.ts';
@@ -10,35 +11,52 @@ import type { StreamPiece, ProviderStream } from '../providers/provider.ts';
 import { route, RouteFailure, type RouteContext } from '../routing/router.ts';
 import type { GatewayRuntime } from '../runtime.ts';
 import type { RequestLogRow } from '../store/request-log-repo.ts';
+import { admit, type Admission } from './admission.ts';
 import { withDeploymentDefaults, type EndpointSpec } from './endpoint-specs.ts';
 import { parseBody } from './parse-body.ts';
+import { requestTags, upstreamBody } from './request-body.ts';
 import { writeSse } from './sse-writer.ts';
 
-export async function proxy<B extends { model: string; stream?: boolean | null }>(
+type ProxyBody = {
+  model: string;
+  stream?: boolean | null;
+  stream_options?: unknown;
+  max_tokens?: number | null;
+  max_completion_tokens?: number | null;
+};
+
+interface Job<B extends ProxyBody> {
+  runtime: GatewayRuntime;
+  spec: EndpointSpec<B>;
+  ctx: RouteContext;
+  /** What goes upstream (the budget's max_tokens applied, gateway-only fields removed). */
+  body: B;
+  /** The alias to route (the requested one, or the key's budget fallback). */
+  model: string;
+  reply: FastifyReply;
+  row: RequestLogRow;
+  started: number;
+  admission: Admission | undefined;
+}
+
+export async function proxy<B extends ProxyBody>(
   runtime: GatewayRuntime,
   spec: EndpointSpec<B>,
   req: FastifyRequest,
   reply: FastifyReply,
 ): Promise<void> {
-  const body = parseBody(spec.schema, req.body);
+  const parsed = parseBody(spec.schema, req.body);
   const loaded = runtime.loaded;
   const abort = new AbortController();
   reply.raw.on('close', () => {
     if (!reply.raw.writableFinished) abort.abort();
   });
-  const ctx: RouteContext = {
-    config: loaded.config,
-    apiKeys: loaded.apiKeys,
-    registry: runtime.registry,
-    signal: abort.signal,
-    dispatcher: runtime.dispatcher,
-  };
   const row: RequestLogRow = {
     id: String(req.id),
-    ts: Date.now(),
-    key_id: null,
+    ts: runtime.clock(),
+    key_id: req.caller.kind === 'key' ? req.caller.key.row.id : null,
     endpoint: spec.name,
-    alias: body.model,
+    alias: parsed.model,
     provider: null,
     deployment_id: null,
     model: null,
@@ -50,37 +68,65 @@ export async function proxy<B extends { model: string; stream?: boolean | null }
     cost_usd: 0,
     latency_ms: 0,
     ttft_ms: null,
-    streamed: body.stream === true && spec.stream !== undefined,
+    streamed: parsed.stream === true && spec.stream !== undefined,
     attempts: [],
-    tags: [],
+    tags: requestTags(parsed, req.headers['x-switchyard-tags']),
   };
-  const started = performance.now();
-  const work = row.streamed
-    ? streamed(runtime, spec, ctx, body, reply, row, started)
-    : unary(runtime, spec, ctx, body, reply, row, started);
-  await runtime.track(work);
+  const job: Job<B> = {
+    runtime,
+    spec,
+    ctx: {
+      config: loaded.config,
+      apiKeys: loaded.apiKeys,
+      registry: runtime.registry,
+      limiter: runtime.limiter,
+      signal: abort.signal,
+      dispatcher: runtime.dispatcher,
+    },
+    body: parsed,
+    model: parsed.model,
+    reply,
+    row,
+    started: performance.now(),
+    admission: undefined,
+  };
+  await runtime.track(run(job, req));
 }
 
-function finish(runtime: GatewayRuntime, row: RequestLogRow, started: number): void {
-  row.latency_ms = Math.round((performance.now() - started) * 100) / 100;
+async function run<B extends ProxyBody>(job: Job<B>, req: FastifyRequest): Promise<void> {
+  try {
+    job.admission = await admit(job.runtime, req.caller, job.spec.name, job.body);
+  } catch (err) {
+    // Refused before routing (model not allowed, over a limit or budget): recorded all the same.
+    const e = failed(job.row, err);
+    finish(job);
+    throw e;
+  }
+  job.model = job.admission.model;
+  job.body = upstreamBody(job.body, job.admission.maxTokens);
+  return job.row.streamed ? streamed(job) : unary(job);
+}
+
+function finish(job: Job<ProxyBody>): void {
+  const { row } = job;
+  row.latency_ms = Math.round((performance.now() - job.started) * 100) / 100;
   // A unary response's first byte is its whole body.
   if (!row.streamed && row.status === 200) row.ttft_ms = row.latency_ms;
   try {
-    runtime.requestLog.insert(row);
+    if (job.admission) job.admission.settle(row);
+    else job.runtime.book.settle(undefined, undefined, row);
   } catch (err) {
-    runtime.log.error(`could not record request ${row.id}: ${String(err)}`);
+    job.runtime.log.error(`could not record request ${row.id}: ${String(err)}`);
   }
 }
 
 function failed(row: RequestLogRow, err: unknown): GatewayError {
   const failure = err instanceof RouteFailure ? err : undefined;
   const e =
-    failure?.error ??
-    (err instanceof GatewayError ? err : new GatewayError(500, 'internal_error', String(err)));
+    failure?.error ?? (err instanceof GatewayError ? err : new GatewayError(500, 'internal_error', String(err)));
   if (failure) {
     row.attempts = failure.attempts;
-    if (failure.last)
-      setDeployment(row, failure.last.deployment.provider, failure.last.deployment.id, failure.last.model);
+    if (failure.last) setDeployment(row, failure.last.deployment.provider, failure.last.deployment.id, failure.last.model);
   }
   row.status = e.status;
   row.error_code = e.code;
@@ -93,118 +139,87 @@ function setDeployment(row: RequestLogRow, provider: string, id: string, model: 
   row.model = model;
 }
 
-async function settleUsage(
-  spec: EndpointSpec<{ model: string }>,
-  body: unknown,
-  reported: Usage | undefined,
-  outputText: string,
-  row: RequestLogRow,
-): Promise<void> {
+async function settleUsage(job: Job<ProxyBody>, reported: Usage | undefined, outputText: string): Promise<void> {
+  const { row } = job;
   // Embedding usage has no completion_tokens; some servers send partial or zero counts. Whatever the
   // upstream left out is counted here, and the row says it was estimated.
   const prompt = reported?.prompt_tokens ?? 0;
   const completion = reported?.completion_tokens ?? 0;
-  row.prompt_tokens = prompt > 0 ? prompt : await estimatePromptTokens(spec.name, body);
+  row.prompt_tokens = prompt > 0 ? prompt : await estimatePromptTokens(job.spec.name, job.body);
   row.completion_tokens =
     completion > 0 || outputText === '' ? completion : await estimateTextTokens(outputText);
   row.estimated = row.prompt_tokens !== prompt || row.completion_tokens !== completion;
+  const d = job.ctx.config.deployments.find((x) => x.id === row.deployment_id);
+  row.cost_usd = costOf(d, job.runtime.registry, row);
 }
 
-async function unary<B extends { model: string }>(
-  runtime: GatewayRuntime,
-  spec: EndpointSpec<B>,
-  ctx: RouteContext,
-  body: B,
-  reply: FastifyReply,
-  row: RequestLogRow,
-  started: number,
-): Promise<void> {
-  try {
-    const out = await route(ctx, body.model, false, ({ adapter, target, candidate }) =>
-      spec.call(
-        adapter,
-        target,
-        withDeploymentDefaults(body, candidate.deployment, spec.name === 'chat.completions'),
-        {
-          signal: ctx.signal,
-          dispatcher: ctx.dispatcher,
-        },
-      ),
-    );
-    const d = out.candidate.deployment;
-    setDeployment(row, d.provider, d.id, out.candidate.model);
-    row.attempts = out.attempts;
-    await settleUsage(spec, body, out.value.usage, spec.outputText(out.value.body), row);
-    row.cost_usd = costOf(d, runtime.registry, row);
-    finish(runtime, row, started);
-    void reply.headers(routeHeaders(row)).send(out.value.body);
-  } catch (err) {
-    const e = failed(row, err);
-    if (e.code === 'client_disconnected' && row.prompt_tokens === 0) {
-      row.prompt_tokens = await estimatePromptTokens(spec.name, body);
-      row.estimated = true;
-    }
-    finish(runtime, row, started);
-    throw e;
-  }
-}
-
-function routeHeaders(row: RequestLogRow): Record<string, string> {
+function responseHeaders(job: Job<ProxyBody>): Record<string, string> {
   return {
-    'x-switchyard-deployment': row.deployment_id ?? '',
-    'x-switchyard-attempts': String(row.attempts.length),
+    ...job.admission?.headers,
+    'x-switchyard-deployment': job.row.deployment_id ?? '',
+    'x-switchyard-attempts': String(job.row.attempts.length),
   };
 }
 
-async function streamed<B extends { model: string; stream_options?: unknown }>(
-  runtime: GatewayRuntime,
-  spec: EndpointSpec<B>,
-  ctx: RouteContext,
-  body: B,
-  reply: FastifyReply,
-  row: RequestLogRow,
-  started: number,
-): Promise<void> {
+const callCtx = (ctx: RouteContext) => ({ signal: ctx.signal, dispatcher: ctx.dispatcher });
+
+async function unary<B extends ProxyBody>(job: Job<B>): Promise<void> {
+  const { spec, ctx, row } = job;
+  try {
+    const out = await route(ctx, job.model, false, ({ adapter, target, candidate }) =>
+      spec.call(adapter, target, withDeploymentDefaults(job.body, candidate.deployment, spec.name === 'chat.completions'), callCtx(ctx)),
+    );
+    setDeployment(row, out.candidate.deployment.provider, out.candidate.deployment.id, out.candidate.model);
+    row.attempts = out.attempts;
+    await settleUsage(job, out.value.usage, spec.outputText(out.value.body));
+    finish(job);
+    void job.reply.headers(responseHeaders(job)).send(out.value.body);
+  } catch (err) {
+    const e = failed(row, err);
+    if (e.code === 'client_disconnected') await settleUsage(job, undefined, '');
+    finish(job);
+    throw withHeaders(e, job.admission?.headers);
+  }
+}
+
+function withHeaders(e: GatewayError, headers: Record<string, string> | undefined): GatewayError {
+  if (headers) Object.assign(e.headers, headers, e.headers);
+  return e;
+}
+
+async function streamed<B extends ProxyBody>(job: Job<B>): Promise<void> {
+  const { spec, ctx, row } = job;
   const stream = spec.stream!;
   let it: ProviderStream;
   let first: IteratorResult<StreamPiece, void>;
   try {
-    const out = await route(ctx, body.model, true, async ({ adapter, target, candidate }) => {
-      const s = await stream(
-        adapter,
-        target,
-        withDeploymentDefaults(body, candidate.deployment, spec.name === 'chat.completions'),
-        {
-          signal: ctx.signal,
-          dispatcher: ctx.dispatcher,
-        },
-      );
+    const out = await route(ctx, job.model, true, async ({ adapter, target, candidate }) => {
+      const body = withDeploymentDefaults(job.body, candidate.deployment, spec.name === 'chat.completions');
+      const s = await stream(adapter, target, body, callCtx(ctx));
       // The stream counts as answered only once its first piece is here: until then, failures fall back.
       const head = await s.next();
       return { s, head };
     });
     it = out.value.s;
     first = out.value.head;
-    const d = out.candidate.deployment;
-    setDeployment(row, d.provider, d.id, out.candidate.model);
+    setDeployment(row, out.candidate.deployment.provider, out.candidate.deployment.id, out.candidate.model);
     row.attempts = out.attempts;
   } catch (err) {
     const e = failed(row, err);
-    finish(runtime, row, started);
-    throw e;
+    finish(job);
+    throw withHeaders(e, job.admission?.headers);
   }
 
-  row.ttft_ms = Math.round((performance.now() - started) * 100) / 100;
-  const wantsUsage =
-    (body.stream_options as { include_usage?: boolean } | null | undefined)?.include_usage === true;
-  reply.hijack();
-  const res = reply.raw;
+  row.ttft_ms = Math.round((performance.now() - job.started) * 100) / 100;
+  const wantsUsage = (job.body.stream_options as { include_usage?: boolean } | null | undefined)?.include_usage === true;
+  job.reply.hijack();
+  const res = job.reply.raw;
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
     connection: 'keep-alive',
     'x-request-id': row.id,
-    ...routeHeaders(row),
+    ...responseHeaders(job),
   });
   let text = '';
   let usage: Usage | undefined;
@@ -218,10 +233,7 @@ async function streamed<B extends { model: string; stream_options?: unknown }>(
       await writeSse(res, piece.data);
     }
   } catch (err) {
-    error =
-      err instanceof GatewayError
-        ? err
-        : new GatewayError(502, 'upstream_error', String(err), { cause: err });
+    error = err instanceof GatewayError ? err : new GatewayError(502, 'upstream_error', String(err), { cause: err });
   }
   if (ctx.signal.aborted && (!error || error.code === 'client_disconnected')) {
     error = new GatewayError(499, 'client_disconnected', 'the client closed the connection');
@@ -233,13 +245,9 @@ async function streamed<B extends { model: string; stream_options?: unknown }>(
     const last = row.attempts.at(-1);
     if (last) Object.assign(last, { status: error.status, code: error.code });
   }
-  await settleUsage(spec, body, usage, text, row);
-  row.cost_usd = costOf(
-    ctx.config.deployments.find((d) => d.id === row.deployment_id),
-    runtime.registry,
-    row,
-  );
-  finish(runtime, row, started);
+  await settleUsage(job, usage, text);
+  // The row is written before the stream's last bytes: a response the client saw complete is on disk.
+  finish(job);
   if (res.destroyed) return;
   // Never a silently truncated success: a failure after the first byte ends the stream with an error event.
   if (error) await writeSse(res, JSON.stringify(error.toOpenAIBody()));
