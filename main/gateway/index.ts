@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Dispatcher } from 'undici';
 import type { Plan } from '../../shared/config/litellm-config-schema.ts';
 import { ConfigError, loadConfigFile, loadConfigText, type LoadedConfig } from './config/load-config.ts';
-import { DEFAULT_OLLAMA_URL, writeStarterConfig } from './config/starter-config.ts';
+import { ollamaUrlFromEnv, writeStarterConfig } from './config/starter-config.ts';
 import { watchConfig, type ConfigWatcher } from './config/watch-config.ts';
 import { stderrLogger, type Logger } from './logger.ts';
 import { ProviderRegistry } from './providers/registry.ts';
@@ -15,6 +15,7 @@ import { buildServer } from './server/build-server.ts';
 import { openDatabase } from './store/db.ts';
 import { RequestLogRepo } from './store/request-log-repo.ts';
 import { KeysRepo } from './store/keys-repo.ts';
+import { SpendRepo } from './store/spend-repo.ts';
 import { BudgetBook } from './budget/budget-book.ts';
 import { RateLimiter } from './budget/rate-limiter.ts';
 import { EventBus } from './events.ts';
@@ -54,13 +55,6 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-function ollamaUrlFrom(env: Record<string, string | undefined>): string {
-  const h = env.OLLAMA_HOST;
-  if (!h) return DEFAULT_OLLAMA_URL;
-  const withScheme = /^https?:\/\//.test(h) ? h : `http://${h}`;
-  return /:\d+$/.test(withScheme) ? withScheme : `${withScheme}:11434`;
-}
-
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const log = opts.logger ?? stderrLogger;
   const env = opts.env ?? process.env;
@@ -71,7 +65,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
 
   const configPath = opts.configPath ?? join(opts.dataDir, 'config.yaml');
   if (opts.configPath === undefined && !existsSync(configPath)) {
-    const ollamaUrl = opts.ollamaUrl ?? ollamaUrlFrom(env);
+    const ollamaUrl = opts.ollamaUrl ?? ollamaUrlFromEnv(env.OLLAMA_HOST);
     const { models } = await writeStarterConfig(configPath, ollamaUrl);
     log.info(
       models === undefined
@@ -120,7 +114,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   };
   const watcher: ConfigWatcher | undefined = opts.watch === false ? undefined : watchConfig(configPath, onText);
 
-  const app = buildServer({ runtime, host, dbOk: () => db.open });
+  const app = buildServer({ runtime, host, dbOk: () => db.open, spend: new SpendRepo(db) });
   let stopping = false;
   // A keep-alive socket whose stream ends during shutdown turns idle after close() swept the idle ones,
   // and would hold the exit until the client hangs up (minutes for some IDEs): close it once it is idle.

@@ -4,8 +4,12 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { GatewayRuntime } from '../runtime.ts';
 import { installAuth } from './plugins/auth.ts';
+import { installBodyLimit, MAX_BODY_LIMIT } from './plugins/body-limit.ts';
 import { installErrorHandler } from './plugins/error-handler.ts';
 import { installHostGuard } from './plugins/host-guard.ts';
+import { createAdminHandlers } from '../admin/handlers.ts';
+import type { SpendRepo } from '../store/spend-repo.ts';
+import { registerAdminRoutes } from './routes/admin.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerModelRoutes } from './routes/models.ts';
 import { registerProxyRoutes } from './routes/openai-proxy.ts';
@@ -15,12 +19,14 @@ export interface BuildOptions {
   /** The host the server binds, which the Host guard also accepts. */
   host: string;
   dbOk: () => boolean;
+  spend: SpendRepo;
 }
 
-export function buildServer({ runtime, host, dbOk }: BuildOptions): FastifyInstance {
+export function buildServer({ runtime, host, dbOk, spend }: BuildOptions): FastifyInstance {
   const app = Fastify({
     logger: false,
-    bodyLimit: runtime.loaded.config.maxRequestBytes,
+    // The configured limit is enforced per request by installBodyLimit, so a reload can change it.
+    bodyLimit: MAX_BODY_LIMIT,
     genReqId: () => `req_${randomUUID().replace(/-/g, '')}`,
     requestIdHeader: false,
     // Idle keep-alive sockets are closed on shutdown; busy ones (streams) are left to finish.
@@ -33,8 +39,12 @@ export function buildServer({ runtime, host, dbOk }: BuildOptions): FastifyInsta
   installErrorHandler(app, runtime.log);
   installHostGuard(app, host);
   installAuth(app, runtime);
+  installBodyLimit(app, runtime);
+  // Every endpoint takes JSON: a text/plain body gets 415 and a hint, not a confusing "must be an object".
+  app.removeContentTypeParser('text/plain');
   registerHealthRoutes(app, runtime, dbOk);
   registerModelRoutes(app, runtime);
   registerProxyRoutes(app, runtime);
+  registerAdminRoutes(app, createAdminHandlers(runtime, spend));
   return app;
 }
