@@ -4,6 +4,9 @@
 NODE_WANT=24.21.0
 node_ok() { node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>22||(a===22&&b>=18)?0:1)' 2>/dev/null; }
 if ! node_ok; then
+  # The machine's npm may trust a CA through its own global npmrc, which a different Node's npm does not read.
+  sys_cafile=$(npm config get cafile 2>/dev/null)
+  case "$sys_cafile" in ""|null|undefined) ;; *) export npm_config_cafile="$sys_cafile" ;; esac
   arch=$(uname -m); case "$arch" in x86_64) arch=x64 ;; aarch64) arch=arm64 ;; esac
   dir="${XDG_CACHE_HOME:-$HOME/.cache}/switchyard-node/$NODE_WANT-$arch"
   if [ ! -x "$dir/package/bin/node" ]; then
