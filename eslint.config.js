@@ -22,7 +22,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['node:*', '../main/*', '../renderer/*', '**/main/**', '**/renderer/**'], message: 'shared/ is the contract: no Node APIs, nothing from main or renderer.' }] },
+        {
+          patterns: [
+            {
+              group: ['node:*', '../main/*', '../renderer/*', '**/main/**', '**/renderer/**'],
+              message: 'shared/ is the contract: no Node APIs, nothing from main or renderer.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -32,9 +32,10 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const port = values.port === undefined ? 4141 : Number(values.port);
+  // Digits only: Number() would also take '', '1e3' and '0x10', and an empty value would mean "any port".
+  const port = values.port === undefined ? 4141 : /^\d{1,5}$/.test(values.port) ? Number(values.port) : NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    process.stderr.write(`--port must be a whole number from 0 to 65535, not '${values.port}'\n`);
+    process.stderr.write(`--port must be a whole number from 0 to 65535, not '${values.port}'\n\n${USAGE}\n`);
     return 2;
   }
 

@@ -4,7 +4,11 @@ import { request } from 'undici';
 import type { EventBus } from './events.ts';
 import type { Logger } from './logger.ts';
 
-export function forwardEventsToWebhook(events: EventBus, url: () => string | undefined, log: Logger): () => void {
+export function forwardEventsToWebhook(
+  events: EventBus,
+  url: () => string | undefined,
+  log: Logger,
+): () => void {
   return events.on((event) => {
     const target = url();
     if (!target) return;

@@ -105,14 +105,16 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       next = await loadConfigText(configPath, text, loadOpts);
     } catch (err) {
       const why = err instanceof ConfigError ? err.problems.join('; ') : String(err);
-      log.error(`config reload failed, keeping the previous config: ${why}`);
+      // Name the file: with several configs about, "which one?" is the first thing the user asks.
+      log.error(`config reload of ${configPath} failed, keeping the previous config: ${why}`);
       return;
     }
     for (const w of next.warnings) log.warn(w);
     runtime.swap(next);
     log.info(`config reloaded: ${next.config.deployments.length} deployment(s)`);
   };
-  const watcher: ConfigWatcher | undefined = opts.watch === false ? undefined : watchConfig(configPath, onText);
+  const watcher: ConfigWatcher | undefined =
+    opts.watch === false ? undefined : watchConfig(configPath, onText, loaded.text);
 
   const app = buildServer({ runtime, host, dbOk: () => db.open, spend: new SpendRepo(db) });
   let stopping = false;
@@ -145,7 +147,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       const closed = app.close();
       const drained = await runtime.drain(drainMs);
       if (!drained) {
-        log.warn(`shutdown: ${runtime.inflightCount} request(s) still running after ${drainMs} ms; closing them`);
+        log.warn(
+          `shutdown: ${runtime.inflightCount} request(s) still running after ${drainMs} ms; closing them`,
+        );
         app.server.closeAllConnections();
         await runtime.drain(1_000);
       }

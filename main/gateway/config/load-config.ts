@@ -56,7 +56,9 @@ export async function loadConfigText(file: string, text: string, opts: LoadOptio
     masterKey = await resolveSecret(config.masterKeyRef, sources).catch(() => undefined);
     // Failing open would expose every provider key to anything on this machine: refuse to start instead.
     if (!masterKey) {
-      throw new ConfigError(file, [`general_settings.master_key: ${describeSecretRef(config.masterKeyRef)} is not set`]);
+      throw new ConfigError(file, [
+        `general_settings.master_key: ${describeSecretRef(config.masterKeyRef)} is not set`,
+      ]);
     }
   }
   return { config, apiKeys, masterKey, warnings: [...validated.warnings, ...warnings], text };

@@ -44,7 +44,8 @@ export function normalizeConfig(
     const info = entry.model_info ?? {};
     let { prefix, name } = splitModel(p.model);
     // `Qwen/Qwen3-8B` on a vLLM server: a Hugging Face name, not a provider prefix.
-    if (!providers.has(prefix) && p.api_base !== undefined) ({ prefix, name } = { prefix: 'openai', name: p.model });
+    if (!providers.has(prefix) && p.api_base !== undefined)
+      ({ prefix, name } = { prefix: 'openai', name: p.model });
     if (!providers.has(prefix)) {
       warnings.push(
         `model_list[${index}].litellm_params.model: provider '${prefix}' is not supported yet ` +
@@ -78,8 +79,9 @@ export function normalizeConfig(
       tpm: p.tpm ?? info.tpm,
       timeoutMs: (p.timeout ?? globalTimeout) * 1000,
       streamTimeoutMs:
-        (p.stream_timeout ?? rs.stream_timeout ?? (local ? DEFAULT_LOCAL_STREAM_TIMEOUT_S : DEFAULT_STREAM_TIMEOUT_S)) *
-        1000,
+        (p.stream_timeout ??
+          rs.stream_timeout ??
+          (local ? DEFAULT_LOCAL_STREAM_TIMEOUT_S : DEFAULT_STREAM_TIMEOUT_S)) * 1000,
       inputCostPerToken: p.input_cost_per_token ?? info.input_cost_per_token,
       outputCostPerToken: p.output_cost_per_token ?? info.output_cost_per_token,
       params,
@@ -95,7 +97,8 @@ export function normalizeConfig(
   for (const d of deployments) {
     if (d.alias.includes('*')) {
       let group = wildcards.find((w) => w.modelName === d.alias);
-      if (!group) wildcards.push((group = { pattern: wildcardPattern(d.alias), modelName: d.alias, deployments: [] }));
+      if (!group)
+        wildcards.push((group = { pattern: wildcardPattern(d.alias), modelName: d.alias, deployments: [] }));
       group.deployments.push(d);
       continue;
     }
@@ -127,7 +130,9 @@ export function normalizeConfig(
   for (const [from, to] of fallbacks) {
     for (const target of to) {
       if (!groups.has(target) && !aliasNames.has(target)) {
-        warnings.push(`router_settings.fallbacks.${from}: fallback '${target}' is not a model_name in model_list`);
+        warnings.push(
+          `router_settings.fallbacks.${from}: fallback '${target}' is not a model_name in model_list`,
+        );
       }
     }
   }

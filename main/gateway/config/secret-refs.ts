@@ -1,9 +1,7 @@
 import type { SecretStore } from '../secret-store.ts';
 
 export type SecretRef =
-  | { kind: 'literal'; value: string }
-  | { kind: 'env'; name: string }
-  | { kind: 'keychain'; name: string };
+  { kind: 'literal'; value: string } | { kind: 'env'; name: string } | { kind: 'keychain'; name: string };
 
 export function parseSecretRef(raw: string): SecretRef {
   if (raw.startsWith('os.environ/')) return { kind: 'env', name: raw.slice('os.environ/'.length) };

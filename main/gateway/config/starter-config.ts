@@ -7,6 +7,37 @@ import { stringify } from 'yaml';
 
 export const DEFAULT_OLLAMA_URL = 'http://127.0.0.1:11434';
 
+/**
+ * Ollama's own reading of OLLAMA_HOST (envconfig.Host): `host`, `host:port`, `:port`, `[v6]:port` or a URL,
+ * port 11434 unless a scheme is given (then 80/443). A listen-everywhere host (0.0.0.0, ::, empty) is
+ * reached on 127.0.0.1.
+ */
+export function ollamaUrlFromEnv(value: string | undefined): string {
+  const raw = value?.trim();
+  if (!raw) return DEFAULT_OLLAMA_URL;
+  let scheme = 'http';
+  let rest = raw;
+  let defaultPort = '11434';
+  const sep = raw.indexOf('://');
+  if (sep !== -1) {
+    scheme = raw.slice(0, sep).toLowerCase();
+    rest = raw.slice(sep + 3);
+    defaultPort = scheme === 'https' ? '443' : '80';
+  }
+  const slash = rest.indexOf('/');
+  const hostPort = slash === -1 ? rest : rest.slice(0, slash);
+  const path = slash === -1 ? '' : rest.slice(slash).replace(/\/+$/, '');
+  const m = /^\[([^\]]*)\](?::(.*))?$/.exec(hostPort) ?? /^([^:]*):([^:]*)$/.exec(hostPort);
+  // No match: a bare name or address, including an unbracketed IPv6 one.
+  let host = (m ? m[1] : hostPort) ?? '';
+  const portText = m?.[2] ?? '';
+  const portNumber = Number(portText);
+  const port = /^\d{1,5}$/.test(portText) && portNumber <= 65535 ? String(portNumber) : defaultPort;
+  if (host === '' || host === '0.0.0.0' || host === '::') host = '127.0.0.1';
+  if (host.includes(':')) host = `[${host}]`;
+  return `${scheme}://${host}:${port}${path}`;
+}
+
 export async function discoverOllamaModels(baseUrl: string, timeoutMs = 1500): Promise<string[] | undefined> {
   try {
     const res = await request(`${baseUrl.replace(/\/+$/, '')}/api/tags`, {
@@ -58,12 +89,17 @@ export function starterConfigText(ollamaUrl: string, models: string[] | undefine
   ].join('\n');
 }
 
-export async function writeStarterConfig(file: string, ollamaUrl: string): Promise<{ models: string[] | undefined }> {
+export async function writeStarterConfig(
+  file: string,
+  ollamaUrl: string,
+): Promise<{ models: string[] | undefined }> {
   const models = await discoverOllamaModels(ollamaUrl);
   await mkdir(dirname(file), { recursive: true });
   // 'wx': never overwrite a config the user wrote in the meantime.
-  await writeFile(file, starterConfigText(ollamaUrl, models), { flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EEXIST') throw err;
-  });
+  await writeFile(file, starterConfigText(ollamaUrl, models), { flag: 'wx' }).catch(
+    (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+    },
+  );
   return { models };
 }

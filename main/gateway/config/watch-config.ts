@@ -10,11 +10,20 @@ export interface ConfigWatcher {
   reloadNow(): Promise<void>;
 }
 
-export function watchConfig(file: string, onText: (text: string) => Promise<void>, debounceMs = 100): ConfigWatcher {
+/**
+ * `loadedText` is the text the running config was loaded from: an edit is anything else. Reading it
+ * again here would race with an edit made right after startup and take the edit for the baseline.
+ */
+export function watchConfig(
+  file: string,
+  onText: (text: string) => Promise<void>,
+  loadedText?: string,
+  debounceMs = 100,
+): ConfigWatcher {
   const name = basename(file);
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
-  let last: string | undefined;
+  let last: string | undefined = loadedText;
 
   const reload = (): Promise<void> => {
     running = running.then(async () => {
@@ -37,7 +46,15 @@ export function watchConfig(file: string, onText: (text: string) => Promise<void
   } catch {
     watcher = undefined;
   }
-  void readFile(file, 'utf8').then((t) => (last ??= t), () => undefined);
+  if (last === undefined) {
+    void readFile(file, 'utf8').then(
+      (t) => (last ??= t),
+      () => undefined,
+    );
+  } else if (watcher) {
+    // An edit saved between loading the config and starting to watch sent no event: look once now.
+    void reload();
+  }
 
   return {
     close() {

@@ -134,7 +134,7 @@ export class KeyService {
       deleted_at: null,
       ...this.#patchFrom(input, now),
     };
-    this.#repo.insert(row);
+    unique(() => this.#repo.insert(row), 'key');
     this.#invalidate();
     return { ...this.info(row.id), key: secret };
   }
@@ -142,7 +142,7 @@ export class KeyService {
   update(ref: string, s: KeySettings): KeyInfo {
     const row = this.find(ref);
     this.#checkSettings({ ...s, key_alias: s.key_alias === row.key_alias ? undefined : s.key_alias });
-    this.#repo.update(row.id, this.#patchFrom(s, this.#clock()), this.#clock());
+    unique(() => this.#repo.update(row.id, this.#patchFrom(s, this.#clock()), this.#clock()), 'key');
     this.#invalidate();
     return this.info(row.id);
   }
@@ -151,7 +151,7 @@ export class KeyService {
   regenerate(ref: string, secret?: string): KeyInfo & { key: string } {
     const row = this.find(ref);
     const next = secret ?? newSecret();
-    this.#repo.update(row.id, { token: hashSecret(next), key_name: maskSecret(next) }, this.#clock());
+    unique(() => this.#repo.update(row.id, { token: hashSecret(next), key_name: maskSecret(next) }, this.#clock()), 'new_key');
     this.#invalidate();
     return { ...this.info(row.id), key: next };
   }
@@ -193,6 +193,29 @@ export class KeyService {
       current_page: page,
       total_pages: Math.max(1, Math.ceil(total / size)),
     };
+  }
+}
+
+/**
+ * Runs a write, turning a unique-index clash into a 400 naming the field. The checks before a write cannot
+ * see everything the indexes do: a deleted key's secret (revoked, so it must not come back to life), a
+ * secret another key holds after regenerating, or a concurrent writer taking the alias.
+ */
+function unique(write: () => void, secretParam: 'key' | 'new_key'): void {
+  try {
+    write();
+  } catch (err) {
+    const e = err as { code?: unknown; message?: unknown };
+    if (e.code !== 'SQLITE_CONSTRAINT_UNIQUE' || typeof e.message !== 'string') throw err;
+    if (e.message.includes('api_keys.token')) {
+      throw new GatewayError(400, 'invalid_request', 'That key is taken, or belonged to a deleted key', {
+        param: secretParam,
+      });
+    }
+    if (e.message.includes('api_keys.key_alias')) {
+      throw new GatewayError(400, 'invalid_request', 'Another key has that key_alias', { param: 'key_alias' });
+    }
+    throw err;
   }
 }
 

@@ -2,7 +2,7 @@
 // into GatewayErrors. The dispatcher comes in through the call so tests and benchmarks can swap it.
 import { Agent, request, type Dispatcher } from 'undici';
 import { GatewayError } from '../errors.ts';
-import type { ProviderTarget } from './provider.ts';
+import type { CallContext, ProviderTarget } from './provider.ts';
 import { upstreamHttpError } from './upstream-errors.ts';
 
 export const defaultDispatcher: Dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 256 });
@@ -32,6 +32,31 @@ export interface UpstreamResponse {
 /** The reason a call is aborted when the upstream sent nothing in time (undici's own timers tick by the second). */
 class FirstByteTimeout extends Error {
   override name = 'FirstByteTimeout';
+}
+
+/**
+ * A request to `<apiBase or fallback><path>` with the target's key as a bearer token: the shape every
+ * bearer-authenticated provider shares. `name` labels the upstream in error messages.
+ */
+export function bearerRequest(
+  name: string,
+  fallbackBase: string,
+  target: Omit<ProviderTarget, 'model'>,
+  ctx: CallContext,
+  path: string,
+  body?: unknown,
+): UpstreamRequest {
+  const base = (target.apiBase ?? fallbackBase).replace(/\/+$/, '');
+  return {
+    url: base + path,
+    method: body === undefined ? 'GET' : 'POST',
+    headers: target.apiKey ? { authorization: `Bearer ${target.apiKey}` } : {},
+    body,
+    target,
+    signal: ctx.signal,
+    dispatcher: ctx.dispatcher,
+    label: `${name} at ${new URL(base).host}`,
+  };
 }
 
 export async function callUpstream(req: UpstreamRequest): Promise<UpstreamResponse> {

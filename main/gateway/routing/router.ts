@@ -126,7 +126,10 @@ export async function route<T>(
       const limits = { rpm: d.rpm, tpm: d.tpm };
       if (ctx.limiter.hasRoom(d.id, limits)) return true;
       const s = ctx.limiter.state(d.id, limits);
-      const wait = Math.max(s.remainingRequests === 0 ? (s.resetRequestsMs ?? 0) : 0, s.remainingTokens === 0 ? (s.resetTokensMs ?? 0) : 0);
+      const wait = Math.max(
+        s.remainingRequests === 0 ? (s.resetRequestsMs ?? 0) : 0,
+        s.remainingTokens === 0 ? (s.resetTokensMs ?? 0) : 0,
+      );
       soonestRoomMs = Math.min(soonestRoomMs ?? wait, wait);
       return false;
     });
@@ -141,7 +144,8 @@ export async function route<T>(
       }
       if (ctx.signal.aborted) throw new RouteFailure(clientGone(), attempts, candidate);
       const adapter = ctx.registry.get(candidate.deployment.provider);
-      if (candidate.deployment.rpm || candidate.deployment.tpm) ctx.limiter?.countRequest(candidate.deployment.id);
+      if (candidate.deployment.rpm || candidate.deployment.tpm)
+        ctx.limiter?.countRequest(candidate.deployment.id);
       const started = performance.now();
       last = candidate;
       try {
@@ -161,10 +165,15 @@ export async function route<T>(
   }
   if (!lastError && soonestRoomMs !== undefined) {
     const seconds = Math.max(1, Math.ceil(soonestRoomMs / 1000));
-    lastError = new GatewayError(429, 'rate_limit_exceeded', `Every deployment of '${requested}' is at its rate limit`, {
-      retryable: true,
-      headers: { 'retry-after': String(seconds) },
-    });
+    lastError = new GatewayError(
+      429,
+      'rate_limit_exceeded',
+      `Every deployment of '${requested}' is at its rate limit`,
+      {
+        retryable: true,
+        headers: { 'retry-after': String(seconds) },
+      },
+    );
   }
   throw new RouteFailure(lastError ?? internal(new Error('no deployment to try')), attempts, last);
 }

@@ -123,10 +123,12 @@ function finish(job: Job<ProxyBody>): void {
 function failed(row: RequestLogRow, err: unknown): GatewayError {
   const failure = err instanceof RouteFailure ? err : undefined;
   const e =
-    failure?.error ?? (err instanceof GatewayError ? err : new GatewayError(500, 'internal_error', String(err)));
+    failure?.error ??
+    (err instanceof GatewayError ? err : new GatewayError(500, 'internal_error', String(err)));
   if (failure) {
     row.attempts = failure.attempts;
-    if (failure.last) setDeployment(row, failure.last.deployment.provider, failure.last.deployment.id, failure.last.model);
+    if (failure.last)
+      setDeployment(row, failure.last.deployment.provider, failure.last.deployment.id, failure.last.model);
   }
   row.status = e.status;
   row.error_code = e.code;
@@ -139,7 +141,11 @@ function setDeployment(row: RequestLogRow, provider: string, id: string, model: 
   row.model = model;
 }
 
-async function settleUsage(job: Job<ProxyBody>, reported: Usage | undefined, outputText: string): Promise<void> {
+async function settleUsage(
+  job: Job<ProxyBody>,
+  reported: Usage | undefined,
+  outputText: string,
+): Promise<void> {
   const { row } = job;
   // Embedding usage has no completion_tokens; some servers send partial or zero counts. Whatever the
   // upstream left out is counted here, and the row says it was estimated.
@@ -167,7 +173,12 @@ async function unary<B extends ProxyBody>(job: Job<B>): Promise<void> {
   const { spec, ctx, row } = job;
   try {
     const out = await route(ctx, job.model, false, ({ adapter, target, candidate }) =>
-      spec.call(adapter, target, withDeploymentDefaults(job.body, candidate.deployment, spec.name === 'chat.completions'), callCtx(ctx)),
+      spec.call(
+        adapter,
+        target,
+        withDeploymentDefaults(job.body, candidate.deployment, spec.name === 'chat.completions'),
+        callCtx(ctx),
+      ),
     );
     setDeployment(row, out.candidate.deployment.provider, out.candidate.deployment.id, out.candidate.model);
     row.attempts = out.attempts;
@@ -211,7 +222,8 @@ async function streamed<B extends ProxyBody>(job: Job<B>): Promise<void> {
   }
 
   row.ttft_ms = Math.round((performance.now() - job.started) * 100) / 100;
-  const wantsUsage = (job.body.stream_options as { include_usage?: boolean } | null | undefined)?.include_usage === true;
+  const wantsUsage =
+    (job.body.stream_options as { include_usage?: boolean } | null | undefined)?.include_usage === true;
   job.reply.hijack();
   const res = job.reply.raw;
   res.writeHead(200, {
@@ -233,7 +245,10 @@ async function streamed<B extends ProxyBody>(job: Job<B>): Promise<void> {
       await writeSse(res, piece.data);
     }
   } catch (err) {
-    error = err instanceof GatewayError ? err : new GatewayError(502, 'upstream_error', String(err), { cause: err });
+    error =
+      err instanceof GatewayError
+        ? err
+        : new GatewayError(502, 'upstream_error', String(err), { cause: err });
   }
   if (ctx.signal.aborted && (!error || error.code === 'client_disconnected')) {
     error = new GatewayError(499, 'client_disconnected', 'the client closed the connection');

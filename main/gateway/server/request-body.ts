@@ -4,7 +4,8 @@
 export function requestTags(body: unknown, header: string | string[] | undefined): string[] {
   const tags = new Set<string>();
   const fromBody = (body as { metadata?: { tags?: unknown } } | null)?.metadata?.tags;
-  if (Array.isArray(fromBody)) for (const t of fromBody) if (typeof t === 'string' && t.trim()) tags.add(t.trim());
+  if (Array.isArray(fromBody))
+    for (const t of fromBody) if (typeof t === 'string' && t.trim()) tags.add(t.trim());
   for (const h of Array.isArray(header) ? header : header ? [header] : []) {
     for (const t of h.split(',')) if (t.trim()) tags.add(t.trim());
   }

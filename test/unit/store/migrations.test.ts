@@ -37,7 +37,7 @@ describe('SQLite ledger', () => {
     const again = openDatabase(file);
     const rows = new RequestLogRepo(again).list();
     expect(rows).toEqual([row()]);
-    expect(again.pragma("user_version", { simple: true })).toBeGreaterThanOrEqual(2);
+    expect(again.pragma('user_version', { simple: true })).toBeGreaterThanOrEqual(2);
     again.close();
   });
 

@@ -1,6 +1,6 @@
 // Ollama's native API (/api/chat, /api/generate, /api/embed, /api/tags), translated to and from
 // OpenAI's shapes. Native rather than Ollama's /v1 shim so options like num_ctx and keep_alive work.
-import { callUpstream, readJson, type UpstreamRequest } from '../http-client.ts';
+import { bearerRequest, callUpstream, readJson } from '../http-client.ts';
 import type {
   CallContext,
   ProviderAdapter,
@@ -25,28 +25,13 @@ import {
 
 const OLLAMA_BASE = 'http://127.0.0.1:11434';
 
-function base(target: Pick<ProviderTarget, 'apiBase'>): string {
-  return (target.apiBase ?? OLLAMA_BASE).replace(/\/+$/, '');
-}
-
-function upstream(
+// Local Ollama ignores the key; Ollama behind a proxy or ollama.com needs it.
+const upstream = (
   target: Omit<ProviderTarget, 'model'>,
   ctx: CallContext,
   path: string,
   body?: Record<string, unknown>,
-): UpstreamRequest {
-  return {
-    url: base(target) + path,
-    method: body === undefined ? 'GET' : 'POST',
-    // Local Ollama ignores it; Ollama behind a proxy or ollama.com needs it.
-    headers: target.apiKey ? { authorization: `Bearer ${target.apiKey}` } : {},
-    body,
-    target,
-    signal: ctx.signal,
-    dispatcher: ctx.dispatcher,
-    label: `Ollama at ${new URL(base(target)).host}`,
-  };
-}
+) => bearerRequest('Ollama', OLLAMA_BASE, target, ctx, path, body);
 
 async function postJson<T>(
   target: ProviderTarget,

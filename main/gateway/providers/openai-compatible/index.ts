@@ -3,34 +3,15 @@
 // relayed as the upstream wrote them and parsed only to capture usage and text.
 import type { Usage } from '../../../../shared/wire/openai-responses.ts';
 import { GatewayError } from '../../errors.ts';
-import { callUpstream, readJson, type UpstreamRequest } from '../http-client.ts';
+import { bearerRequest, callUpstream, readJson } from '../http-client.ts';
 import type { CallContext, ProviderAdapter, ProviderStream, ProviderTarget } from '../provider.ts';
 import { PROVIDER_SPEC_VERSION } from '../provider.ts';
 import { relayOpenAIStream } from './relay-stream.ts';
 
 const OPENAI_BASE = 'https://api.openai.com/v1';
 
-function base(target: Pick<ProviderTarget, 'apiBase'>): string {
-  return (target.apiBase ?? OPENAI_BASE).replace(/\/+$/, '');
-}
-
-function upstream(
-  target: Omit<ProviderTarget, 'model'>,
-  ctx: CallContext,
-  path: string,
-  body?: unknown,
-): UpstreamRequest {
-  return {
-    url: base(target) + path,
-    method: body === undefined ? 'GET' : 'POST',
-    headers: target.apiKey ? { authorization: `Bearer ${target.apiKey}` } : {},
-    body,
-    target,
-    signal: ctx.signal,
-    dispatcher: ctx.dispatcher,
-    label: `upstream ${new URL(base(target)).host}`,
-  };
-}
+const upstream = (target: Omit<ProviderTarget, 'model'>, ctx: CallContext, path: string, body?: unknown) =>
+  bearerRequest('upstream', OPENAI_BASE, target, ctx, path, body);
 
 async function post(target: ProviderTarget, ctx: CallContext, path: string, body: Record<string, unknown>) {
   const req = upstream(target, ctx, path, { ...body, model: target.model, stream: false });

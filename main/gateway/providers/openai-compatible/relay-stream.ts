@@ -3,6 +3,7 @@ import { GatewayError } from '../../errors.ts';
 import { transportError, type UpstreamRequest, type UpstreamResponse } from '../http-client.ts';
 import type { ProviderStream, StreamPiece } from '../provider.ts';
 import { sseData } from '../stream-parsers.ts';
+import { redact } from '../upstream-errors.ts';
 
 interface OpenAIChunk {
   choices?: {
@@ -44,7 +45,7 @@ export async function* relayOpenAIStream(res: UpstreamResponse, req: UpstreamReq
         throw new GatewayError(
           502,
           'upstream_error',
-          `${req.label} failed mid-stream: ${chunk.error.message ?? ''}`,
+          `${req.label} failed mid-stream: ${redact(chunk.error.message ?? '', req.target.apiKey)}`,
           {
             retryable: true,
           },

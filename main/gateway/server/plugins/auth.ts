@@ -67,7 +67,11 @@ export function installAuth(app: FastifyInstance, runtime: GatewayRuntime): void
       return;
     }
     if (key === undefined) {
-      throw new GatewayError(401, 'invalid_api_key', 'Missing API key: send it as Authorization: Bearer <key>');
+      throw new GatewayError(
+        401,
+        'invalid_api_key',
+        'Missing API key: send it as Authorization: Bearer <key>',
+      );
     }
     throw new GatewayError(401, 'invalid_api_key', 'Invalid API key');
   });

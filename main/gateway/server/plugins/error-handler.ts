@@ -11,9 +11,17 @@ export function toGatewayError(err: unknown): GatewayError {
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new GatewayError(400, 'invalid_json', `Malformed JSON body: ${fe.message ?? ''}`);
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new GatewayError(413, 'request_too_large', 'Request body is too large (general_settings.max_request_size_mb)');
+      return new GatewayError(
+        413,
+        'request_too_large',
+        'Request body is too large (general_settings.max_request_size_mb)',
+      );
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new GatewayError(415, 'unsupported_media_type', 'Send the body as Content-Type: application/json');
+      return new GatewayError(
+        415,
+        'unsupported_media_type',
+        'Send the body as Content-Type: application/json',
+      );
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new GatewayError(400, 'invalid_request', 'Content-Length does not match the body');
   }
@@ -23,14 +31,18 @@ export function toGatewayError(err: unknown): GatewayError {
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     return new GatewayError(fe.statusCode, 'invalid_request', fe.message ?? 'Bad request');
   }
-  return new GatewayError(500, 'internal_error', 'Internal error in Switchyard (see its log)', { cause: err });
+  return new GatewayError(500, 'internal_error', 'Internal error in Switchyard (see its log)', {
+    cause: err,
+  });
 }
 
 export function installErrorHandler(app: FastifyInstance, log: Logger): void {
   app.setErrorHandler((err, req, reply) => {
     const e = toGatewayError(err);
     if (e.status >= 500 && e.code === 'internal_error') {
-      log.error(`${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      log.error(
+        `${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      );
     }
     void reply.code(e.status).headers(e.headers).send(e.toOpenAIBody());
   });

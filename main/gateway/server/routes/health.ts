@@ -8,8 +8,9 @@ export function registerHealthRoutes(
   dbOk: () => boolean,
 ): void {
   // LiteLLM's answer, word for word: some tools compare the string.
-  app.get('/health/liveliness', async () => "I'm alive!");
-  app.get('/health/liveness', async () => "I'm alive!");
+  const alive = JSON.stringify("I'm alive!");
+  app.get('/health/liveliness', async (_req, reply) => reply.type('application/json').send(alive));
+  app.get('/health/liveness', async (_req, reply) => reply.type('application/json').send(alive));
   app.get('/health/readiness', async (_req, reply) => {
     const db = dbOk();
     return reply.code(db ? 200 : 503).send({
