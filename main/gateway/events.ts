@@ -12,7 +12,15 @@ export interface BudgetThresholdEvent {
   budget_reset_at: string | null;
 }
 
-export type GatewayEvent = BudgetThresholdEvent;
+/** A deployment left rotation after failing, or came back. */
+export interface DeploymentCooldownEvent {
+  type: 'deployment.cooldown';
+  deployment_id: string;
+  cooling: boolean;
+  reason: string;
+}
+
+export type GatewayEvent = BudgetThresholdEvent | DeploymentCooldownEvent;
 
 export class EventBus {
   readonly #listeners = new Set<(e: GatewayEvent) => void>();

@@ -19,6 +19,7 @@ import { SpendRepo } from './store/spend-repo.ts';
 import { BudgetBook } from './budget/budget-book.ts';
 import { RateLimiter } from './budget/rate-limiter.ts';
 import { EventBus } from './events.ts';
+import { DeploymentHealth } from './routing/deployment-health.ts';
 import { KeyService } from './keys/key-service.ts';
 import { forwardEventsToWebhook } from './alerts-webhook.ts';
 
@@ -84,6 +85,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   if (released > 0) log.info(`released the reservations of ${released} key(s) left by an earlier run`);
   const requestLog = new RequestLogRepo(db);
   const events = new EventBus();
+  const health = new DeploymentHealth(clock);
+  health.onCooldown((id, cooling, reason) => {
+    events.emit({ type: 'deployment.cooldown', deployment_id: id, cooling, reason });
+    log.warn(cooling ? `deployment ${id} is cooling down (${reason})` : `deployment ${id} is back in rotation`);
+  });
   const book = new BudgetBook(keysRepo, requestLog, events, clock);
   const runtime: GatewayRuntime = new GatewayRuntime({
     loaded,
@@ -96,6 +102,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     limiter: new RateLimiter(clock),
     events,
     clock,
+    health,
   });
   const stopWebhook = forwardEventsToWebhook(events, () => runtime.loaded.config.alertWebhookUrl, log);
 

@@ -6,6 +6,7 @@ import type { RateLimiter } from './budget/rate-limiter.ts';
 import type { LoadedConfig } from './config/load-config.ts';
 import type { EventBus } from './events.ts';
 import type { KeyService } from './keys/key-service.ts';
+import type { DeploymentHealth } from './routing/deployment-health.ts';
 import type { Logger } from './logger.ts';
 import type { ProviderRegistry } from './providers/registry.ts';
 import type { RequestLogRepo } from './store/request-log-repo.ts';
@@ -21,6 +22,7 @@ export class GatewayRuntime {
   readonly limiter: RateLimiter;
   readonly events: EventBus;
   readonly clock: () => number;
+  readonly health: DeploymentHealth;
   readonly #inflight = new Set<Promise<unknown>>();
 
   constructor(opts: {
@@ -34,6 +36,7 @@ export class GatewayRuntime {
     limiter: RateLimiter;
     events: EventBus;
     clock: () => number;
+    health: DeploymentHealth;
   }) {
     this.#loaded = opts.loaded;
     this.registry = opts.registry;
@@ -45,6 +48,7 @@ export class GatewayRuntime {
     this.limiter = opts.limiter;
     this.events = opts.events;
     this.clock = opts.clock;
+    this.health = opts.health;
   }
 
   get loaded(): LoadedConfig {

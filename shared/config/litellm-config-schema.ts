@@ -50,6 +50,10 @@ export const litellmParamsSchema = z
     top_p: z.number().min(0).max(1).optional(),
     seed: z.number().int().optional(),
     stop: z.union([z.string(), z.array(z.string())]).optional(),
+    /** simple-shuffle: relative share of traffic. */
+    weight: z.number().positive().optional(),
+    /** order: lower runs first (1 = primary). */
+    order: z.number().int().min(0).optional(),
   })
   .describe('litellm_params');
 
@@ -80,18 +84,32 @@ const aliasTarget = z.union([
 ]);
 const fallbackList = z.array(z.record(z.string(), z.array(z.string().min(1))));
 
+export const ROUTING_STRATEGIES = ['simple-shuffle', 'least-busy', 'latency-based-routing', 'order'] as const;
+
 export const routerSettingsSchema = z.strictObject({
+  /** One of ROUTING_STRATEGIES; LiteLLM's others are accepted with a warning (see normalize-config.ts). */
+  routing_strategy: z.string().min(1).optional(),
   num_retries: z.number().int().min(0).max(10).optional(),
   timeout: seconds.optional(),
   stream_timeout: seconds.optional(),
   fallbacks: fallbackList.optional(),
+  default_fallbacks: z.array(z.string().min(1)).optional(),
+  context_window_fallbacks: fallbackList.optional(),
   model_group_alias: z.record(z.string(), aliasTarget).optional(),
+  /** Failures within a minute before a deployment cools down. */
+  allowed_fails: z.number().int().min(1).max(1000).optional(),
+  /** Seconds a failing deployment is left out of rotation. */
+  cooldown_time: z.number().nonnegative().max(3600).optional(),
+  /** The longest Retry-After (seconds) a retry waits for. */
+  max_retry_after: z.number().nonnegative().max(600).optional(),
 });
 
 export const litellmSettingsSchema = z.strictObject({
   num_retries: z.number().int().min(0).max(10).optional(),
   request_timeout: seconds.optional(),
   fallbacks: fallbackList.optional(),
+  default_fallbacks: z.array(z.string().min(1)).optional(),
+  context_window_fallbacks: fallbackList.optional(),
   model_alias_map: z.record(z.string(), z.string().min(1)).optional(),
 });
 

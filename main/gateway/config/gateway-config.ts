@@ -27,7 +27,11 @@ export interface Deployment {
   maxOutputTokens: number | undefined;
   systemPrompt: string | undefined;
   mode: 'chat' | 'completion' | 'embedding' | undefined;
+  weight: number | undefined;
+  order: number | undefined;
 }
+
+export type RoutingStrategy = 'simple-shuffle' | 'least-busy' | 'latency-based-routing' | 'order';
 
 export interface WildcardGroup {
   pattern: RegExp;
@@ -45,6 +49,12 @@ export interface GatewayConfig {
   hiddenAliases: Set<string>;
   numRetries: number;
   fallbacks: Map<string, string[]>;
+  defaultFallbacks: string[];
+  contextWindowFallbacks: Map<string, string[]>;
+  routingStrategy: RoutingStrategy;
+  allowedFails: number;
+  cooldownMs: number;
+  maxRetryAfterMs: number;
   masterKeyRef: SecretRef | undefined;
   maxRequestBytes: number;
   plans: Map<string, Plan>;

@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
-import { DEFAULT_PARAM_KEYS, type LitellmConfig } from '../../../shared/config/litellm-config-schema.ts';
-import type { Deployment, GatewayConfig, WildcardGroup } from './gateway-config.ts';
+import {
+  DEFAULT_PARAM_KEYS,
+  ROUTING_STRATEGIES,
+  type LitellmConfig,
+} from '../../../shared/config/litellm-config-schema.ts';
+import type { Deployment, GatewayConfig, RoutingStrategy, WildcardGroup } from './gateway-config.ts';
 import { parseSecretRef } from './secret-refs.ts';
 
 export interface ProviderLookup {
@@ -89,6 +93,8 @@ export function normalizeConfig(
       maxOutputTokens: info.max_output_tokens ?? info.max_tokens,
       systemPrompt: info.system_prompt,
       mode: info.mode,
+      weight: p.weight,
+      order: p.order,
     });
   });
 
@@ -123,15 +129,42 @@ export function normalizeConfig(
     }
   }
 
-  const fallbacks = new Map<string, string[]>();
-  for (const rule of [...(ls.fallbacks ?? []), ...(rs.fallbacks ?? [])]) {
-    for (const [from, to] of Object.entries(rule)) fallbacks.set(from, to);
-  }
+  const fallbackMap = (rules: Record<string, string[]>[]) => {
+    const map = new Map<string, string[]>();
+    for (const rule of rules) for (const [from, to] of Object.entries(rule)) map.set(from, to);
+    return map;
+  };
+  const fallbacks = fallbackMap([...(ls.fallbacks ?? []), ...(rs.fallbacks ?? [])]);
+  const contextWindowFallbacks = fallbackMap([
+    ...(ls.context_window_fallbacks ?? []),
+    ...(rs.context_window_fallbacks ?? []),
+  ]);
   for (const [from, to] of fallbacks) {
     for (const target of to) {
       if (!groups.has(target) && !aliasNames.has(target)) {
         warnings.push(
           `router_settings.fallbacks.${from}: fallback '${target}' is not a model_name in model_list`,
+        );
+      }
+    }
+  }
+
+  let strategy: RoutingStrategy = 'simple-shuffle';
+  if (rs.routing_strategy !== undefined) {
+    if ((ROUTING_STRATEGIES as readonly string[]).includes(rs.routing_strategy)) {
+      strategy = rs.routing_strategy as RoutingStrategy;
+    } else {
+      warnings.push(
+        `router_settings.routing_strategy: '${rs.routing_strategy}' is not supported ` +
+          `(${ROUTING_STRATEGIES.join(', ')}); using simple-shuffle`,
+      );
+    }
+  }
+  for (const [from, to] of contextWindowFallbacks) {
+    for (const target of to) {
+      if (!groups.has(target) && !aliasNames.has(target)) {
+        warnings.push(
+          `router_settings.context_window_fallbacks.${from}: '${target}' is not a model_name in model_list`,
         );
       }
     }
@@ -146,6 +179,13 @@ export function normalizeConfig(
       hiddenAliases,
       numRetries: rs.num_retries ?? ls.num_retries ?? 2,
       fallbacks,
+      defaultFallbacks: rs.default_fallbacks ?? ls.default_fallbacks ?? [],
+      contextWindowFallbacks,
+      routingStrategy: strategy,
+      // LiteLLM's defaults.
+      allowedFails: rs.allowed_fails ?? 3,
+      cooldownMs: (rs.cooldown_time ?? 5) * 1000,
+      maxRetryAfterMs: (rs.max_retry_after ?? 10) * 1000,
       masterKeyRef: gs.master_key === undefined ? undefined : parseSecretRef(gs.master_key),
       maxRequestBytes: Math.round((gs.max_request_size_mb ?? DEFAULT_MAX_REQUEST_MB) * 1024 * 1024),
       env: cfg.environment_variables ?? {},

@@ -9,7 +9,9 @@ import type { ProviderAdapter, ProviderTarget } from '../providers/provider.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 import type { RateLimiter } from '../budget/rate-limiter.ts';
 import type { AttemptRecord } from '../store/request-log-repo.ts';
+import type { DeploymentHealth } from './deployment-health.ts';
 import { resolveAlias, type Candidate } from './resolve-alias.ts';
+import { orderCandidates } from './strategies.ts';
 
 export interface RouteContext {
   config: GatewayConfig;
@@ -17,6 +19,12 @@ export interface RouteContext {
   registry: ProviderRegistry;
   /** Per-deployment RPM/TPM: a deployment at its limit is skipped for another. */
   limiter?: RateLimiter | undefined;
+  /** Cooldowns, in-flight counts and latency, for skipping and ordering deployments. */
+  health?: DeploymentHealth | undefined;
+  /** An upper bound on the prompt's size in bytes (the request body's), to skip counting tokens. */
+  promptBytes?: number | undefined;
+  /** Counts the prompt's tokens, when a context window needs checking. */
+  promptTokens?: (() => Promise<number>) | undefined;
   signal: AbortSignal;
   dispatcher?: Dispatcher | undefined;
 }
@@ -86,7 +94,7 @@ export function targetFor(
 export function planRoute(
   config: GatewayConfig,
   requested: string,
-): { alias: string; groups: Candidate[][] } {
+): { alias: string; groups: Candidate[][]; contextGroups: Candidate[][] } {
   const first = resolveAlias(config, requested);
   if (!first) {
     const available = [...config.groups.keys(), ...config.wildcards.map((w) => w.modelName)];
@@ -97,15 +105,142 @@ export function planRoute(
       { param: 'model' },
     );
   }
-  const groups = [first.candidates];
   const seen = new Set([first.alias]);
-  for (const next of config.fallbacks.get(first.alias) ?? config.fallbacks.get(requested) ?? []) {
-    const r = resolveAlias(config, next);
-    if (!r || seen.has(r.alias)) continue;
-    seen.add(r.alias);
-    groups.push(r.candidates);
+  const expand = (names: string[]) => {
+    const out: Candidate[][] = [];
+    for (const next of names) {
+      const r = resolveAlias(config, next);
+      if (!r || seen.has(r.alias)) continue;
+      seen.add(r.alias);
+      out.push(r.candidates);
+    }
+    return out;
+  };
+  const named = config.fallbacks.get(first.alias) ?? config.fallbacks.get(requested);
+  const groups = [first.candidates, ...expand(named ?? config.defaultFallbacks)];
+  const contextGroups = expand(
+    config.contextWindowFallbacks.get(first.alias) ?? config.contextWindowFallbacks.get(requested) ?? [],
+  );
+  return { alias: first.alias, groups, contextGroups };
+}
+
+function retryAfterMs(e: GatewayError): number | undefined {
+  const ms = Number(e.headers['retry-after-ms']);
+  if (Number.isFinite(ms) && ms >= 0) return ms;
+  const s = e.headers['retry-after'];
+  if (s === undefined) return undefined;
+  const secs = Number(s);
+  if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
+  const at = Date.parse(s);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+interface RouteRun<T> {
+  ctx: RouteContext;
+  stream: boolean;
+  run: (input: AttemptInput) => Promise<T>;
+  attempts: AttemptRecord[];
+  lastError: GatewayError | undefined;
+  last: Candidate | undefined;
+  soonestRoomMs: number | undefined;
+  contextExceeded: { counted: number; allowed: number } | undefined;
+}
+
+/** Deployments with room under their own RPM/TPM, in strategy order, cooling ones last. */
+function usable<T>(r: RouteRun<T>, full: Candidate[]): Candidate[] {
+  const { ctx } = r;
+  const open = full.filter((c) => {
+    const d = c.deployment;
+    if (!ctx.limiter || (!d.rpm && !d.tpm)) return true;
+    const limits = { rpm: d.rpm, tpm: d.tpm };
+    if (ctx.limiter.hasRoom(d.id, limits)) return true;
+    const s = ctx.limiter.state(d.id, limits);
+    const wait = Math.max(
+      s.remainingRequests === 0 ? (s.resetRequestsMs ?? 0) : 0,
+      s.remainingTokens === 0 ? (s.resetTokensMs ?? 0) : 0,
+    );
+    r.soonestRoomMs = Math.min(r.soonestRoomMs ?? wait, wait);
+    return false;
+  });
+  const ordered = ctx.health ? orderCandidates(ctx.config.routingStrategy, open, ctx.health) : open;
+  if (!ctx.health) return ordered;
+  const warm = ordered.filter((c) => !ctx.health!.isCooling(c.deployment.id));
+  // All cooling down: trying one beats failing without a try.
+  return warm.length > 0 ? warm : ordered;
+}
+
+/** Whether the prompt cannot fit the deployment's context window (counted only when it might not). */
+async function tooLong<T>(r: RouteRun<T>, c: Candidate): Promise<boolean> {
+  const max = c.deployment.maxInputTokens;
+  const { promptBytes, promptTokens } = r.ctx;
+  // A token is at least one byte: a body smaller than the window always fits, with no counting.
+  if (max === undefined || !promptTokens || promptBytes === undefined || promptBytes < max) return false;
+  const counted = await promptTokens();
+  if (counted <= max) return false;
+  r.contextExceeded = { counted, allowed: max };
+  r.attempts.push({
+    deployment: c.deployment.id,
+    provider: c.deployment.provider,
+    status: 400,
+    code: 'context_length_exceeded',
+    latency_ms: 0,
+  });
+  return true;
+}
+
+async function tryGroup<T>(
+  r: RouteRun<T>,
+  full: Candidate[],
+): Promise<RouteOutcome<T> | 'context' | undefined> {
+  const { ctx } = r;
+  const group = usable(r, full);
+  if (group.length === 0) return undefined;
+  const tries = group.length + ctx.config.numRetries;
+  const skip = new Set<Candidate>();
+  for (let i = 0; i < tries && skip.size < group.length; i++) {
+    const left = group.filter((c) => !skip.has(c));
+    const candidate = left[i % left.length];
+    if (!candidate) break;
+    if (await tooLong(r, candidate)) {
+      skip.add(candidate);
+      continue;
+    }
+    const e = r.lastError;
+    if (i > 0 && e?.retryable) {
+      const backoff = Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (i - 1));
+      const asked = retryAfterMs(e);
+      await sleep(Math.max(backoff, Math.min(asked ?? 0, ctx.config.maxRetryAfterMs)), ctx.signal);
+    }
+    if (ctx.signal.aborted) throw new RouteFailure(clientGone(), r.attempts, candidate);
+    const d = candidate.deployment;
+    const adapter = ctx.registry.get(d.provider);
+    if (d.rpm || d.tpm) ctx.limiter?.countRequest(d.id);
+    const started = performance.now();
+    r.last = candidate;
+    ctx.health?.begin(d.id);
+    try {
+      const value = await r.run({ adapter, candidate, target: targetFor(ctx, candidate, adapter, r.stream) });
+      const done = record(candidate, 200, null, started);
+      r.attempts.push(done);
+      ctx.health?.success(d.id, done.latency_ms);
+      return { value, candidate, attempts: r.attempts };
+    } catch (err) {
+      const failure = err instanceof GatewayError ? err : internal(err);
+      r.attempts.push(record(candidate, failure.status, failure.code, started));
+      r.lastError = failure;
+      if (ctx.signal.aborted || failure.code === 'client_disconnected') {
+        throw new RouteFailure(clientGone(), r.attempts, candidate);
+      }
+      if (failure.code === 'context_length_exceeded') return 'context';
+      if (isClientFault(failure)) throw new RouteFailure(failure, r.attempts, candidate);
+      ctx.health?.failure(d.id, failure, ctx.config);
+      const waitTooLong = (retryAfterMs(failure) ?? 0) > ctx.config.maxRetryAfterMs;
+      if (!failure.retryable || waitTooLong) skip.add(candidate);
+    } finally {
+      ctx.health?.end(d.id);
+    }
   }
-  return { alias: first.alias, groups };
+  return r.contextExceeded && skip.size === group.length ? 'context' : undefined;
 }
 
 export async function route<T>(
@@ -114,58 +249,47 @@ export async function route<T>(
   stream: boolean,
   run: (input: AttemptInput) => Promise<T>,
 ): Promise<RouteOutcome<T>> {
-  const { groups } = planRoute(ctx.config, requested);
-  const attempts: AttemptRecord[] = [];
-  let lastError: GatewayError | undefined;
-  let last: Candidate | undefined;
-  let soonestRoomMs: number | undefined;
-  for (const full of groups) {
-    const group = full.filter((c) => {
-      const d = c.deployment;
-      if (!ctx.limiter || (!d.rpm && !d.tpm)) return true;
-      const limits = { rpm: d.rpm, tpm: d.tpm };
-      if (ctx.limiter.hasRoom(d.id, limits)) return true;
-      const s = ctx.limiter.state(d.id, limits);
-      const wait = Math.max(
-        s.remainingRequests === 0 ? (s.resetRequestsMs ?? 0) : 0,
-        s.remainingTokens === 0 ? (s.resetTokensMs ?? 0) : 0,
-      );
-      soonestRoomMs = Math.min(soonestRoomMs ?? wait, wait);
-      return false;
-    });
-    if (group.length === 0) continue;
-    const tries = group.length + ctx.config.numRetries;
-    const skip = new Set<Candidate>();
-    for (let i = 0; i < tries && skip.size < group.length; i++) {
-      const candidate = group.filter((c) => !skip.has(c))[i % (group.length - skip.size)];
-      if (!candidate) break;
-      if (i > 0 && lastError?.retryable) {
-        await sleep(Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (i - 1)), ctx.signal);
-      }
-      if (ctx.signal.aborted) throw new RouteFailure(clientGone(), attempts, candidate);
-      const adapter = ctx.registry.get(candidate.deployment.provider);
-      if (candidate.deployment.rpm || candidate.deployment.tpm)
-        ctx.limiter?.countRequest(candidate.deployment.id);
-      const started = performance.now();
-      last = candidate;
-      try {
-        const value = await run({ adapter, candidate, target: targetFor(ctx, candidate, adapter, stream) });
-        attempts.push(record(candidate, 200, null, started));
-        return { value, candidate, attempts };
-      } catch (err) {
-        const e = err instanceof GatewayError ? err : internal(err);
-        attempts.push(record(candidate, e.status, e.code, started));
-        lastError = e;
-        if (ctx.signal.aborted || e.code === 'client_disconnected')
-          throw new RouteFailure(clientGone(), attempts, candidate);
-        if (isClientFault(e)) throw new RouteFailure(e, attempts, candidate);
-        if (!e.retryable) skip.add(candidate);
-      }
-    }
+  const { groups, contextGroups } = planRoute(ctx.config, requested);
+  const r: RouteRun<T> = {
+    ctx,
+    stream,
+    run,
+    attempts: [],
+    lastError: undefined,
+    last: undefined,
+    soonestRoomMs: undefined,
+    contextExceeded: undefined,
+  };
+  let queue = groups;
+  for (let g = 0; g < queue.length; g++) {
+    const out = await tryGroup(r, queue[g]!);
+    if (out === undefined) continue;
+    if (out !== 'context') return out;
+    // Too long for this route: only a bigger context window helps, so go to those (once).
+    if (queue === contextGroups || contextGroups.length === 0) break;
+    queue = contextGroups;
+    g = -1;
   }
-  if (!lastError && soonestRoomMs !== undefined) {
-    const seconds = Math.max(1, Math.ceil(soonestRoomMs / 1000));
-    lastError = new GatewayError(
+  if (r.contextExceeded || r.lastError?.code === 'context_length_exceeded') {
+    const detail = r.contextExceeded
+      ? `The prompt has ${r.contextExceeded.counted} tokens; '${requested}' allows ${r.contextExceeded.allowed}`
+      : (r.lastError?.message ?? 'The prompt is too long');
+    throw new RouteFailure(
+      new GatewayError(
+        400,
+        'context_length_exceeded',
+        `${detail}, and no route with a larger context window is configured`,
+        {
+          param: 'messages',
+        },
+      ),
+      r.attempts,
+      r.last,
+    );
+  }
+  if (!r.lastError && r.soonestRoomMs !== undefined) {
+    const seconds = Math.max(1, Math.ceil(r.soonestRoomMs / 1000));
+    r.lastError = new GatewayError(
       429,
       'rate_limit_exceeded',
       `Every deployment of '${requested}' is at its rate limit`,
@@ -175,7 +299,7 @@ export async function route<T>(
       },
     );
   }
-  throw new RouteFailure(lastError ?? internal(new Error('no deployment to try')), attempts, last);
+  throw new RouteFailure(r.lastError ?? internal(new Error('no deployment to try')), r.attempts, r.last);
 }
 
 function record(c: Candidate, status: number, code: string | null, started: number): AttemptRecord {

@@ -10,6 +10,7 @@ import { installHostGuard } from './plugins/host-guard.ts';
 import { createAdminHandlers } from '../admin/handlers.ts';
 import type { SpendRepo } from '../store/spend-repo.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
+import { registerProbeRoute } from './routes/deployment-probe.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerModelRoutes } from './routes/models.ts';
 import { registerProxyRoutes } from './routes/openai-proxy.ts';
@@ -44,6 +45,7 @@ export function buildServer({ runtime, host, dbOk, spend }: BuildOptions): Fasti
   app.removeContentTypeParser('text/plain');
   registerHealthRoutes(app, runtime, dbOk);
   registerModelRoutes(app, runtime);
+  registerProbeRoute(app, runtime);
   registerProxyRoutes(app, runtime);
   registerAdminRoutes(app, createAdminHandlers(runtime, spend));
   return app;

@@ -80,6 +80,9 @@ export async function proxy<B extends ProxyBody>(
       apiKeys: loaded.apiKeys,
       registry: runtime.registry,
       limiter: runtime.limiter,
+      health: runtime.health,
+      promptBytes: Number(req.headers['content-length']) || undefined,
+      promptTokens: once(() => estimatePromptTokens(spec.name, parsed)),
       signal: abort.signal,
       dispatcher: runtime.dispatcher,
     },
@@ -91,6 +94,11 @@ export async function proxy<B extends ProxyBody>(
     admission: undefined,
   };
   await runtime.track(run(job, req));
+}
+
+function once<T>(fn: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | undefined;
+  return () => (p ??= fn());
 }
 
 async function run<B extends ProxyBody>(job: Job<B>, req: FastifyRequest): Promise<void> {

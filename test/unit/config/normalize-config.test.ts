@@ -69,6 +69,23 @@ litellm_settings: { model_alias_map: { old: chat } }
     expect(() => planRoute(config, 'nope')).toThrowError(/'nope' does not exist.*chat/);
   });
 
+  it('accepts LiteLLM routing strategies it lacks with a warning, and falls back to simple-shuffle', () => {
+    const r = load(`
+model_list: [{ model_name: x, litellm_params: { model: openai/a } }]
+router_settings: { routing_strategy: usage-based-routing-v2 }
+`);
+    expect(r.config.routingStrategy).toBe('simple-shuffle');
+    expect(r.warnings).toEqual([
+      expect.stringContaining("router_settings.routing_strategy: 'usage-based-routing-v2'"),
+    ]);
+    expect(
+      load(`
+model_list: [{ model_name: x, litellm_params: { model: openai/a } }]
+router_settings: { routing_strategy: least-busy }
+`).config.routingStrategy,
+    ).toBe('least-busy');
+  });
+
   it('keeps deployment ids stable across a reorder', () => {
     const a = load(`
 model_list:

@@ -49,7 +49,7 @@ model_list:
   - model_name: a
     litellm_params: { model: openai/a, vertex_project: p }
     model_info: { team: x }
-router_settings: { routing_strategy: usage-based-routing-v2 }
+router_settings: { routing_stratgy: simple-shuffle }
 litellm_settings: { success_callback: [langfuse] }
 general_settings: { database_url: postgres://x }
 cache: true
@@ -60,7 +60,7 @@ cache: true
       expect.arrayContaining([
         expect.stringContaining('model_list[0].litellm_params.vertex_project'),
         expect.stringContaining('model_list[0].model_info.team'),
-        expect.stringContaining('router_settings.routing_strategy'),
+        expect.stringContaining('router_settings.routing_stratgy'),
         expect.stringContaining('litellm_settings.success_callback'),
         expect.stringContaining('general_settings.database_url'),
         expect.stringContaining('cache'),
