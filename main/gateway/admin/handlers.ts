@@ -6,7 +6,9 @@ import { GatewayError } from '../errors.ts';
 import type { GatewayRuntime } from '../runtime.ts';
 import type { SpendRepo, SpendRowWithKey } from '../store/spend-repo.ts';
 
-export type AdminHandlers = { [K in AdminOperation]: (input: AdminParsedInput<K>) => AdminOutput<K> | Promise<AdminOutput<K>> };
+export type AdminHandlers = {
+  [K in AdminOperation]: (input: AdminParsedInput<K>) => AdminOutput<K> | Promise<AdminOutput<K>>;
+};
 
 const DAY_MS = 86_400_000;
 
@@ -52,14 +54,16 @@ export function createAdminHandlers(runtime: GatewayRuntime, spend: SpendRepo): 
   return {
     'key.generate': (input) => keys.generate(input),
     'key.update': ({ key, ...settings }) => keys.update(key, settings),
-    'key.delete': (input) => ({ deleted_keys: keys.delete([...(input.keys ?? []), ...(input.key_aliases ?? [])]) }),
+    'key.delete': (input) => ({
+      deleted_keys: keys.delete([...(input.keys ?? []), ...(input.key_aliases ?? [])]),
+    }),
     'key.info': ({ key }) => keys.info(key),
     'key.list': (input) => keys.list(input),
     'key.regenerate': ({ key, new_key }) => keys.regenerate(key, new_key),
     'key.block': ({ key }) => keys.setBlocked(key, true),
     'key.unblock': ({ key }) => keys.setBlocked(key, false),
     'spend.logs': (input) => {
-      const keyId = input.api_key === undefined ? undefined : keys.find(input.api_key).id;
+      const keyId = input.api_key === undefined ? undefined : keys.ledgerKeyId(input.api_key);
       const since = parseDate(input.start_date, false);
       const until = parseDate(input.end_date, true);
       return spend
@@ -77,13 +81,14 @@ export function createAdminHandlers(runtime: GatewayRuntime, spend: SpendRepo): 
       const now = runtime.clock();
       const until = parseDate(input.end_date, true) ?? now + 1;
       const since = parseDate(input.start_date, false) ?? until - 30 * DAY_MS;
-      if (since >= until) throw new GatewayError(400, 'invalid_request', 'start_date must be before end_date');
+      if (since >= until)
+        throw new GatewayError(400, 'invalid_request', 'start_date must be before end_date');
       const rows = spend.report(input.group_by, { since, until }) as AdminOutput<'spend.report'>['rows'];
       return {
         start_date: new Date(since).toISOString(),
         end_date: new Date(until).toISOString(),
         rows,
-        total_spend: Math.round(rows.reduce((s, r) => s + r.spend, 0) * 1e10) / 1e10,
+        total_spend: spend.total({ since, until }),
       };
     },
   };

@@ -41,7 +41,17 @@ export class KeyService {
     if (row.expires !== null && this.#clock() >= row.expires) {
       throw new GatewayError(401, 'key_expired', `The key ${label(row)} expired at ${iso(row.expires)}`);
     }
-    return effectiveKey(row, this.#plans());
+    const plans = this.#plans();
+    if (row.plan !== null && !plans.has(row.plan)) {
+      // Without its plan the key would have no model list, budget or limits at all: fail closed until the
+      // plan is back in the config or the key is moved off it.
+      throw new GatewayError(
+        401,
+        'invalid_api_key',
+        `The key ${label(row)} is on plan '${row.plan}', which the config no longer has`,
+      );
+    }
+    return effectiveKey(row, plans);
   }
 
   effective(row: KeyRow): EffectiveKey {
@@ -63,16 +73,29 @@ export class KeyService {
     return row;
   }
 
+  /** The ledger's key_id for a reference: like find(), but a deleted key's id still names its history. */
+  ledgerKeyId(ref: string): string {
+    return this.#repo.byId(ref)?.id ?? this.find(ref).id;
+  }
+
   #checkSettings(s: KeySettings): void {
     if (s.plan && !this.#plans().has(s.plan)) {
       const known = [...this.#plans().keys()];
-      throw new GatewayError(400, 'invalid_request', `Unknown plan '${s.plan}' (plans: ${known.join(', ') || 'none'})`, {
-        param: 'plan',
-      });
+      throw new GatewayError(
+        400,
+        'invalid_request',
+        `Unknown plan '${s.plan}' (plans: ${known.join(', ') || 'none'})`,
+        {
+          param: 'plan',
+        },
+      );
     }
     if (s.key_alias) {
       const other = this.#repo.byAlias(s.key_alias);
-      if (other) throw new GatewayError(400, 'invalid_request', `A key named '${s.key_alias}' exists`, { param: 'key_alias' });
+      if (other)
+        throw new GatewayError(400, 'invalid_request', `A key named '${s.key_alias}' exists`, {
+          param: 'key_alias',
+        });
     }
   }
 
@@ -104,7 +127,8 @@ export class KeyService {
     const now = this.#clock();
     const secret = input.key ?? newSecret();
     const token = hashSecret(secret);
-    if (this.#repo.byToken(token)) throw new GatewayError(400, 'invalid_request', 'That key already exists', { param: 'key' });
+    if (this.#repo.byToken(token))
+      throw new GatewayError(400, 'invalid_request', 'That key already exists', { param: 'key' });
     const row: KeyRow = {
       id: newKeyId(),
       token,
@@ -151,7 +175,10 @@ export class KeyService {
   regenerate(ref: string, secret?: string): KeyInfo & { key: string } {
     const row = this.find(ref);
     const next = secret ?? newSecret();
-    unique(() => this.#repo.update(row.id, { token: hashSecret(next), key_name: maskSecret(next) }, this.#clock()), 'new_key');
+    unique(
+      () => this.#repo.update(row.id, { token: hashSecret(next), key_name: maskSecret(next) }, this.#clock()),
+      'new_key',
+    );
     this.#invalidate();
     return { ...this.info(row.id), key: next };
   }
@@ -164,7 +191,8 @@ export class KeyService {
   }
 
   delete(refs: string[]): string[] {
-    const rows = refs.map((r) => this.find(r));
+    // One key may be named twice (by secret and by alias): it is deleted, and reported, once.
+    const rows = [...new Map(refs.map((r) => this.find(r)).map((row) => [row.id, row])).values()];
     const now = this.#clock();
     for (const row of rows) this.#repo.update(row.id, { deleted_at: now }, now);
     this.#invalidate();
@@ -175,7 +203,13 @@ export class KeyService {
     const row = this.find(ref);
     const eff = this.effective(row);
     const st = this.#book.current(eff);
-    return toInfo(row, eff, st?.spend ?? row.spend, st?.reserved ?? row.reserved, st?.budget_reset_at ?? null);
+    return toInfo(
+      row,
+      eff,
+      st?.spend ?? row.spend,
+      st?.reserved ?? row.reserved,
+      st?.budget_reset_at ?? null,
+    );
   }
 
   list(q: { key_alias?: string; plan?: string; page?: number; size?: number }) {
@@ -213,7 +247,9 @@ function unique(write: () => void, secretParam: 'key' | 'new_key'): void {
       });
     }
     if (e.message.includes('api_keys.key_alias')) {
-      throw new GatewayError(400, 'invalid_request', 'Another key has that key_alias', { param: 'key_alias' });
+      throw new GatewayError(400, 'invalid_request', 'Another key has that key_alias', {
+        param: 'key_alias',
+      });
     }
     throw err;
   }
@@ -223,7 +259,13 @@ function label(row: KeyRow): string {
   return row.key_alias ? `'${row.key_alias}'` : row.key_name;
 }
 
-function toInfo(row: KeyRow, eff: EffectiveKey, spend: number, reserved: number, resetAt: number | null): KeyInfo {
+function toInfo(
+  row: KeyRow,
+  eff: EffectiveKey,
+  spend: number,
+  reserved: number,
+  resetAt: number | null,
+): KeyInfo {
   return {
     id: row.id,
     token: row.token,

@@ -55,7 +55,10 @@ export class SpendRepo {
         `SELECT r.*, k.key_alias AS key_alias FROM request_log r LEFT JOIN api_keys k ON k.id = r.key_id
          ${w.sql} ORDER BY r.ts DESC, r.rowid DESC LIMIT @limit`,
       )
-      .all({ ...w.args, limit: f.limit ?? 1000 }) as (Record<string, unknown> & { attempt_chain: string; tags: string })[];
+      .all({ ...w.args, limit: f.limit ?? 1000 }) as (Record<string, unknown> & {
+      attempt_chain: string;
+      tags: string;
+    })[];
     return rows.map(({ attempt_chain, attempts: _n, tags, estimated, streamed, ...r }) => ({
       ...(r as unknown as SpendRowWithKey),
       estimated: estimated === 1,
@@ -65,10 +68,24 @@ export class SpendRepo {
     }));
   }
 
+  /** What was spent, each request counted once (a report grouped by tag counts a request under each tag). */
+  total(f: SpendFilter): number {
+    const w = this.#where(f);
+    const r = this.#db
+      .prepare(
+        `SELECT round(coalesce(sum(r.cost_usd), 0), 10) AS spend
+         FROM request_log r LEFT JOIN api_keys k ON k.id = r.key_id ${w.sql}`,
+      )
+      .get(w.args) as { spend: number };
+    return r.spend;
+  }
+
   report(groups: SpendGroup[], f: SpendFilter): Record<string, unknown>[] {
     const w = this.#where(f);
     const parts = groups.map((g) => GROUP_SQL[g]);
-    const tagJoin = groups.includes('tag') ? ", json_each(CASE WHEN r.tags = '[]' THEN '[null]' ELSE r.tags END) t" : '';
+    const tagJoin = groups.includes('tag')
+      ? ", json_each(CASE WHEN r.tags = '[]' THEN '[null]' ELSE r.tags END) t"
+      : '';
     return this.#db
       .prepare(
         `SELECT ${parts.map((p) => p.select).join(', ')},
