@@ -39,7 +39,13 @@ export const spendLogRowSchema = z.object({
   ttft_ms: z.number().nullable(),
   latency_ms: z.number(),
   attempts: z.array(
-    z.object({ deployment: z.string(), provider: z.string(), status: z.number(), code: z.string().nullable(), latency_ms: z.number() }),
+    z.object({
+      deployment: z.string(),
+      provider: z.string(),
+      status: z.number(),
+      code: z.string().nullable(),
+      latency_ms: z.number(),
+    }),
   ),
   request_tags: z.array(z.string()),
 });

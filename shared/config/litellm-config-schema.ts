@@ -1,6 +1,7 @@
 // LiteLLM's config.yaml shape, for the parts Switchyard supports. Objects are strict so that an unknown
 // key surfaces as an `unrecognized_keys` issue, which the loader reports as a warning (not an error).
 import { z } from 'zod';
+import { durationSchema } from '../durations.ts';
 
 const positiveInt = z.number().int().positive();
 const seconds = z.number().positive();
@@ -125,10 +126,7 @@ export const planSchema = z.strictObject({
   models: z.array(z.string().min(1)).optional(),
   max_budget: z.number().nonnegative().optional(),
   soft_budget: z.number().nonnegative().optional(),
-  budget_duration: z
-    .string()
-    .regex(/^\d+(s|m|h|d|mo)$/, 'use a number and s, m, h, d or mo, e.g. 1d, 7d, 1mo')
-    .optional(),
+  budget_duration: durationSchema.optional(),
   tpm_limit: positiveInt.optional(),
   rpm_limit: positiveInt.optional(),
   max_parallel_requests: positiveInt.optional(),
