@@ -112,9 +112,12 @@ export class BudgetBook {
     this.#keys.transaction(() => {
       this.#log.insert(row);
       if (!key) return;
+      // Roll first: a request that ends after a boundary is charged to the period it ended in. Rolling
+      // after charging would reset its cost away, unless another request happened to roll the key first.
+      this.#roll(key.row.id, key.budgetDuration, now);
       this.#keys.settle(key.row.id, reservation?.amount ?? 0, row.cost_usd, now);
       if (row.cost_usd <= 0) return;
-      const st = this.#roll(key.row.id, key.budgetDuration, now);
+      const st = this.#keys.budgetState(key.row.id);
       if (!st) return;
       const thresholds: [BudgetThresholdName, number | null][] = [
         ['soft', key.softBudget],
@@ -152,7 +155,9 @@ type BudgetThresholdName = 'soft' | '80%' | '100%';
 function budgetError(key: EffectiveKey, st: BudgetState): GatewayError {
   const name = key.row.key_alias ? `'${key.row.key_alias}'` : key.row.key_name;
   const resets =
-    st.budget_reset_at === null ? 'it does not reset' : `it resets at ${new Date(st.budget_reset_at).toISOString()}`;
+    st.budget_reset_at === null
+      ? 'it does not reset'
+      : `it resets at ${new Date(st.budget_reset_at).toISOString()}`;
   return new GatewayError(
     429,
     'budget_exceeded',

@@ -19,6 +19,8 @@ class Window {
   }
 
   add(now: number, weight: number): void {
+    // Windows nobody reads (tokens of a key without a TPM limit) would otherwise grow forever.
+    this.#prune(now);
     this.#times.push(now);
     this.#weights.push(weight);
     this.#sum += weight;
@@ -52,7 +54,8 @@ export interface LimitState {
   resetTokensMs?: number;
 }
 
-export type LimitVerdict = { ok: true; state: LimitState } | { ok: false; which: string; retryAfterMs: number; state: LimitState };
+export type LimitVerdict =
+  { ok: true; state: LimitState } | { ok: false; which: string; retryAfterMs: number; state: LimitState };
 
 export class RateLimiter {
   readonly #requests = new Map<string, Window>();
@@ -102,8 +105,12 @@ export class RateLimiter {
       return { ok: false, which: 'parallel requests', retryAfterMs: 1000, state };
     }
     if (limits.rpm) {
-      this.#win(this.#requests, id).add(this.#clock(), 1);
+      const w = this.#win(this.#requests, id);
+      const now = this.#clock();
+      w.add(now, 1);
       state.remainingRequests = Math.max(0, (state.remainingRequests ?? 1) - 1);
+      // The first request of an empty window starts its minute: the reset is a minute away, not 0ms.
+      state.resetRequestsMs = w.resetMs(now);
     }
     this.#parallel.set(id, running + 1);
     return { ok: true, state };

@@ -37,7 +37,19 @@ export async function admit(
   body: { model: string; max_tokens?: number | null; max_completion_tokens?: number | null },
 ): Promise<Admission> {
   if (caller.kind !== 'key') {
-    return { key: undefined, model: body.model, maxTokens: undefined, headers: {}, settle: (row) => runtime.book.settle(undefined, undefined, row) };
+    return {
+      key: undefined,
+      model: body.model,
+      maxTokens: undefined,
+      headers: {},
+      settle(row) {
+        try {
+          runtime.book.settle(undefined, undefined, row);
+        } finally {
+          countDeploymentTokens(runtime, row);
+        }
+      },
+    };
   }
   const key = caller.key;
   const config = runtime.loaded.config;
@@ -56,9 +68,14 @@ export async function admit(
   const headers = rateLimitHeaders(verdict.state);
   if (!verdict.ok) {
     const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
-    throw new GatewayError(429, 'rate_limit_exceeded', `Rate limit reached for this key: ${verdict.which}. Try again in ${seconds}s`, {
-      headers: { ...headers, 'retry-after': String(seconds) },
-    });
+    throw new GatewayError(
+      429,
+      'rate_limit_exceeded',
+      `Rate limit reached for this key: ${verdict.which}. Try again in ${seconds}s`,
+      {
+        headers: { ...headers, 'retry-after': String(seconds) },
+      },
+    );
   }
   const free = () => runtime.limiter.finish(key.row.id, 0);
 
@@ -96,12 +113,22 @@ export async function admit(
         runtime.book.settle(key, reservation, row);
       } finally {
         runtime.limiter.finish(key.row.id, row.prompt_tokens + row.completion_tokens);
+        countDeploymentTokens(runtime, row);
       }
     },
   };
 }
 
-type ReserveOutcome = { ok: true; reservation: Reservation | undefined; maxTokens: number | undefined } | { ok: false; error: GatewayError };
+/** The router counts a deployment's requests; its tokens are known only here, once the request ended. */
+function countDeploymentTokens(runtime: GatewayRuntime, row: RequestLogRow): void {
+  if (row.deployment_id === null) return;
+  const d = runtime.loaded.config.deployments.find((x) => x.id === row.deployment_id);
+  if (d?.tpm) runtime.limiter.finish(d.id, row.prompt_tokens + row.completion_tokens, false);
+}
+
+type ReserveOutcome =
+  | { ok: true; reservation: Reservation | undefined; maxTokens: number | undefined }
+  | { ok: false; error: GatewayError };
 
 async function reserveFor(
   runtime: GatewayRuntime,
@@ -124,10 +151,15 @@ async function reserveFor(
     if (cap !== undefined) bound = Math.max(bound ?? 0, cap);
   }
   if (inPrice === 0 && outPrice === 0) return { ok: true, reservation: undefined, maxTokens: undefined };
-  const prompt = Math.ceil((await estimatePromptTokens(endpoint, body)) * PROMPT_MARGIN) + PROMPT_SLACK_TOKENS;
+  const prompt =
+    Math.ceil((await estimatePromptTokens(endpoint, body)) * PROMPT_MARGIN) + PROMPT_SLACK_TOKENS;
   const asked = body.max_completion_tokens ?? body.max_tokens ?? undefined;
   const maxTokens = endpoint === 'embeddings' ? undefined : (asked ?? bound ?? DEFAULT_MAX_TOKENS);
-  const r = runtime.book.reserve(key, { promptCost: prompt * inPrice, outputCostPerToken: outPrice, maxTokens });
+  const r = runtime.book.reserve(key, {
+    promptCost: prompt * inPrice,
+    outputCostPerToken: outPrice,
+    maxTokens,
+  });
   if (!r.ok) return r;
   return { ok: true, reservation: r.reservation, maxTokens: r.reservation ? r.maxTokens : undefined };
 }

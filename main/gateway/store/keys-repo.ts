@@ -31,7 +31,11 @@ export interface KeyRow {
   deleted_at: number | null;
 }
 
-type StoredKey = Omit<KeyRow, 'models' | 'metadata' | 'blocked'> & { models: string; metadata: string; blocked: number };
+type StoredKey = Omit<KeyRow, 'models' | 'metadata' | 'blocked'> & {
+  models: string;
+  metadata: string;
+  blocked: number;
+};
 
 const COLUMNS = [
   'id',
@@ -86,7 +90,12 @@ export type KeyPatch = Partial<
 >;
 
 function toRow(s: StoredKey): KeyRow {
-  return { ...s, models: JSON.parse(s.models) as string[], metadata: JSON.parse(s.metadata), blocked: s.blocked === 1 };
+  return {
+    ...s,
+    models: JSON.parse(s.models) as string[],
+    metadata: JSON.parse(s.metadata),
+    blocked: s.blocked === 1,
+  };
 }
 
 function toStored(patch: KeyPatch | KeyRow): Record<string, unknown> {
@@ -96,6 +105,8 @@ function toStored(patch: KeyPatch | KeyRow): Record<string, unknown> {
   if (patch.blocked !== undefined) out.blocked = patch.blocked ? 1 : 0;
   return out;
 }
+
+const RESERVED_EPSILON = 1e-12;
 
 export interface BudgetState {
   spend: number;
@@ -126,9 +137,13 @@ export class KeysRepo {
       `UPDATE api_keys SET spend = @spend, period_start = @period_start, budget_reset_at = @budget_reset_at,
          period_duration = @period_duration WHERE id = @id`,
     );
-    this.#addReserved = db.prepare('UPDATE api_keys SET reserved = max(0, reserved + ?) WHERE id = ?');
+    // Releases come in another order than reservations, so float sums leave crumbs like 1e-17 behind
+    // when nothing is in flight: anything under a trillionth of a dollar is nothing.
+    const reservedPlus = (delta: string) =>
+      `CASE WHEN reserved + ${delta} < ${RESERVED_EPSILON} THEN 0 ELSE reserved + ${delta} END`;
+    this.#addReserved = db.prepare(`UPDATE api_keys SET reserved = ${reservedPlus('@delta')} WHERE id = @id`);
     this.#settle = db.prepare(
-      `UPDATE api_keys SET reserved = max(0, reserved - @released), spend = spend + @cost,
+      `UPDATE api_keys SET reserved = ${reservedPlus('-@released')}, spend = spend + @cost,
          total_spend = total_spend + @cost, last_used_at = @now WHERE id = @id`,
     );
     this.#alert = db.prepare(
@@ -151,7 +166,9 @@ export class KeysRepo {
     const keys = Object.keys(patch).filter((k) => (COLUMNS as readonly string[]).includes(k));
     if (keys.length === 0) return;
     const sets = [...keys.map((k) => `${k} = @${k}`), 'updated_at = @updated_at'].join(', ');
-    this.#db.prepare(`UPDATE api_keys SET ${sets} WHERE id = @id`).run({ ...toStored(patch), updated_at: now, id });
+    this.#db
+      .prepare(`UPDATE api_keys SET ${sets} WHERE id = @id`)
+      .run({ ...toStored(patch), updated_at: now, id });
   }
 
   byToken(token: string): KeyRow | undefined {
@@ -171,12 +188,16 @@ export class KeysRepo {
     return s && toRow(s);
   }
 
-  list(q: { key_alias?: string; plan?: string; offset: number; limit: number }): { rows: KeyRow[]; total: number } {
+  list(q: { key_alias?: string; plan?: string; offset: number; limit: number }): {
+    rows: KeyRow[];
+    total: number;
+  } {
     const where = ['deleted_at IS NULL'];
     if (q.key_alias !== undefined) where.push('key_alias = @key_alias');
     if (q.plan !== undefined) where.push('plan = @plan');
     const w = where.join(' AND ');
-    const total = (this.#db.prepare(`SELECT count(*) AS n FROM api_keys WHERE ${w}`).get(q) as { n: number }).n;
+    const total = (this.#db.prepare(`SELECT count(*) AS n FROM api_keys WHERE ${w}`).get(q) as { n: number })
+      .n;
     const rows = this.#db
       .prepare(`SELECT * FROM api_keys WHERE ${w} ORDER BY created_at, id LIMIT @limit OFFSET @offset`)
       .all(q) as StoredKey[];
@@ -192,7 +213,7 @@ export class KeysRepo {
   }
 
   addReserved(id: string, delta: number): void {
-    this.#addReserved.run(delta, id);
+    this.#addReserved.run({ delta, id });
   }
 
   settle(id: string, released: number, cost: number, now: number): void {
