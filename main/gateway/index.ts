@@ -88,7 +88,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const health = new DeploymentHealth(clock);
   health.onCooldown((id, cooling, reason) => {
     events.emit({ type: 'deployment.cooldown', deployment_id: id, cooling, reason });
-    log.warn(cooling ? `deployment ${id} is cooling down (${reason})` : `deployment ${id} is back in rotation`);
+    log.warn(
+      cooling ? `deployment ${id} is cooling down (${reason})` : `deployment ${id} is back in rotation`,
+    );
   });
   const book = new BudgetBook(keysRepo, requestLog, events, clock);
   const runtime: GatewayRuntime = new GatewayRuntime({

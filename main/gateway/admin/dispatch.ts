@@ -10,7 +10,9 @@ export async function dispatchAdmin(handlers: AdminHandlers, op: string, input: 
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const param = formatPath(issue.path);
-    throw new GatewayError(400, 'invalid_request', `Invalid value for '${param}': ${issue.message}`, { param });
+    throw new GatewayError(400, 'invalid_request', `Invalid value for '${param}': ${issue.message}`, {
+      param,
+    });
   }
   const handler = handlers[op] as (i: unknown) => unknown;
   return handler(parsed.data);

@@ -10,13 +10,24 @@ const PROBE_TIMEOUT_MS = 5_000;
 export function registerProbeRoute(app: FastifyInstance, runtime: GatewayRuntime): void {
   app.get('/health', async () => {
     const { config, apiKeys } = runtime.loaded;
-    const ctx = { config, apiKeys, registry: runtime.registry, signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) };
-    const router = new Map(runtime.health.snapshot(config.deployments.map((d) => d.id)).map((s) => [s.id, s]));
+    const ctx = {
+      config,
+      apiKeys,
+      registry: runtime.registry,
+      signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
+    };
+    const router = new Map(
+      runtime.health.snapshot(config.deployments.map((d) => d.id)).map((s) => [s.id, s]),
+    );
     const results = await Promise.all(
       config.deployments.map(async (d) => {
         const adapter = runtime.registry.get(d.provider);
         const target = targetFor(ctx, { deployment: d, model: d.model }, adapter, false);
-        const probeTarget = { ...target, firstByteTimeoutMs: PROBE_TIMEOUT_MS, totalTimeoutMs: PROBE_TIMEOUT_MS };
+        const probeTarget = {
+          ...target,
+          firstByteTimeoutMs: PROBE_TIMEOUT_MS,
+          totalTimeoutMs: PROBE_TIMEOUT_MS,
+        };
         const started = performance.now();
         let error: string | undefined;
         try {
