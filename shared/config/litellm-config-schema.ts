@@ -133,6 +133,23 @@ export const planSchema = z.strictObject({
   budget_fallback: z.string().min(1).optional(),
 });
 
+/** Switchyard's own: send a request for an alias elsewhere when it matches (first matching rule wins). */
+export const conditionalRouteSchema = z.strictObject({
+  if: z
+    .strictObject({
+      /** The prompt has at least this many tokens. */
+      min_prompt_tokens: positiveInt.optional(),
+      /** The request carries images (or, with false, none). */
+      has_images: z.boolean().optional(),
+      /** The request offers tools (or, with false, none). */
+      has_tools: z.boolean().optional(),
+      /** The calling key's alias or id is one of these. */
+      keys: z.array(z.string().min(1)).min(1).optional(),
+    })
+    .refine((c) => Object.keys(c).length > 0, 'name at least one condition'),
+  to: z.string().min(1),
+});
+
 export const litellmConfigSchema = z.strictObject({
   model_list: z.array(modelListEntrySchema).default([]),
   router_settings: routerSettingsSchema.optional(),
@@ -140,6 +157,8 @@ export const litellmConfigSchema = z.strictObject({
   general_settings: generalSettingsSchema.optional(),
   environment_variables: z.record(z.string(), z.string()).optional(),
   plans: z.record(z.string().min(1), planSchema).optional(),
+  /** alias → ordered rules. */
+  conditional_routes: z.record(z.string().min(1), z.array(conditionalRouteSchema).min(1)).optional(),
 });
 
 export type LitellmConfig = z.infer<typeof litellmConfigSchema>;
@@ -147,3 +166,4 @@ export type ModelListEntry = z.infer<typeof modelListEntrySchema>;
 export type LitellmParams = z.infer<typeof litellmParamsSchema>;
 export type ModelInfo = z.infer<typeof modelInfoSchema>;
 export type Plan = z.infer<typeof planSchema>;
+export type ConditionalRoute = z.infer<typeof conditionalRouteSchema>;

@@ -1,5 +1,5 @@
 // The normalised, ready-to-route form of a LiteLLM config: what the rest of the core reads.
-import type { Plan } from '../../../shared/config/litellm-config-schema.ts';
+import type { ConditionalRoute, Plan } from '../../../shared/config/litellm-config-schema.ts';
 import type { SecretRef } from './secret-refs.ts';
 
 export interface Deployment {
@@ -58,6 +58,7 @@ export interface GatewayConfig {
   masterKeyRef: SecretRef | undefined;
   maxRequestBytes: number;
   plans: Map<string, Plan>;
+  conditionalRoutes: Map<string, ConditionalRoute[]>;
   alertWebhookUrl: string | undefined;
   /** environment_variables from the file: read by os.environ/NAME after the real environment. */
   env: Record<string, string>;

@@ -160,6 +160,17 @@ export function normalizeConfig(
       );
     }
   }
+  for (const [from, rules] of Object.entries(cfg.conditional_routes ?? {})) {
+    rules.forEach((rule, i) => {
+      if (
+        !groups.has(rule.to) &&
+        !aliasNames.has(rule.to) &&
+        !wildcards.some((w) => w.pattern.test(rule.to))
+      ) {
+        warnings.push(`conditional_routes.${from}[${i}].to: '${rule.to}' is not a model_name in model_list`);
+      }
+    });
+  }
   for (const [from, to] of contextWindowFallbacks) {
     for (const target of to) {
       if (!groups.has(target) && !aliasNames.has(target)) {
@@ -190,6 +201,7 @@ export function normalizeConfig(
       maxRequestBytes: Math.round((gs.max_request_size_mb ?? DEFAULT_MAX_REQUEST_MB) * 1024 * 1024),
       env: cfg.environment_variables ?? {},
       plans: new Map(Object.entries(cfg.plans ?? {})),
+      conditionalRoutes: new Map(Object.entries(cfg.conditional_routes ?? {})),
       alertWebhookUrl: gs.alert_webhook_url,
     },
     warnings,

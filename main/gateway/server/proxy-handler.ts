@@ -8,6 +8,7 @@ import { costOf } from '../budget/cost.ts';
 import { estimatePromptTokens, estimateTextTokens } from '../budget/usage-estimate.ts';
 import { GatewayError } from '../errors.ts';
 import type { StreamPiece, ProviderStream } from '../providers/provider.ts';
+import { applyConditionalRoutes } from '../routing/conditional-routes.ts';
 import { route, RouteFailure, type RouteContext } from '../routing/router.ts';
 import type { GatewayRuntime } from '../runtime.ts';
 import type { RequestLogRow } from '../store/request-log-repo.ts';
@@ -111,6 +112,20 @@ async function run<B extends ProxyBody>(job: Job<B>, req: FastifyRequest): Promi
     throw e;
   }
   job.model = job.admission.model;
+  if (job.model === job.body.model) {
+    const key = job.admission.key?.row;
+    const chosen = await applyConditionalRoutes(job.ctx.config, job.model, {
+      body: job.body as { messages?: unknown; tools?: unknown },
+      promptBytes: job.ctx.promptBytes,
+      promptTokens: job.ctx.promptTokens ?? (() => estimatePromptTokens(job.spec.name, job.body)),
+      key: key ? { id: key.id, alias: key.key_alias } : undefined,
+    });
+    if (chosen.rule !== undefined) {
+      job.model = chosen.model;
+      job.admission.headers['x-switchyard-route'] =
+        `conditional_routes.${job.body.model}[${chosen.rule}] -> ${chosen.model}`;
+    }
+  }
   job.body = upstreamBody(job.body, job.admission.maxTokens);
   return job.row.streamed ? streamed(job) : unary(job);
 }
