@@ -19,6 +19,7 @@ import { SpendRepo } from './store/spend-repo.ts';
 import { BudgetBook } from './budget/budget-book.ts';
 import { RateLimiter } from './budget/rate-limiter.ts';
 import { EventBus } from './events.ts';
+import { startBackgroundProbes } from './routing/background-probes.ts';
 import { DeploymentHealth } from './routing/deployment-health.ts';
 import { KeyService } from './keys/key-service.ts';
 import { forwardEventsToWebhook } from './alerts-webhook.ts';
@@ -106,6 +107,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     clock,
     health,
   });
+  const stopProbes = startBackgroundProbes(runtime);
   const stopWebhook = forwardEventsToWebhook(events, () => runtime.loaded.config.alertWebhookUrl, log);
 
   const onText = async (text: string) => {
@@ -151,6 +153,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       stopping = true;
       watcher?.close();
       stopWebhook();
+      stopProbes();
       const drainMs = opts.drainTimeoutMs ?? 10_000;
       // Stop accepting; let in-flight requests and streams finish, up to the drain timeout.
       const closed = app.close();

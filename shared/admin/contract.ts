@@ -13,6 +13,7 @@ import {
   keyRefInput,
   keyUpdateInput,
 } from './keys.ts';
+import { routerHealthOutput } from './router.ts';
 import { spendLogsInput, spendLogsOutput, spendReportInput, spendReportOutput } from './spend.ts';
 
 export const adminContract = {
@@ -29,6 +30,7 @@ export const adminContract = {
   'key.unblock': { input: keyRefInput, output: keyInfoSchema },
   'spend.logs': { input: spendLogsInput, output: spendLogsOutput },
   'spend.report': { input: spendReportInput, output: spendReportOutput },
+  'router.health': { input: z.object({}), output: routerHealthOutput },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export type AdminContract = typeof adminContract;

@@ -117,6 +117,9 @@ export const litellmSettingsSchema = z.strictObject({
 export const generalSettingsSchema = z.strictObject({
   master_key: secretRefSchema.optional(),
   max_request_size_mb: z.number().positive().max(1024).optional(),
+  /** LiteLLM's: probe every deployment in the background, every health_check_interval seconds. */
+  background_health_checks: z.boolean().optional(),
+  health_check_interval: z.number().min(1).max(86_400).optional(),
   /** Budget alerts are also POSTed here as JSON. */
   alert_webhook_url: httpUrl.optional(),
 });

@@ -62,6 +62,14 @@ export function createAdminHandlers(runtime: GatewayRuntime, spend: SpendRepo): 
     'key.regenerate': ({ key, new_key }) => keys.regenerate(key, new_key),
     'key.block': ({ key }) => keys.setBlocked(key, true),
     'key.unblock': ({ key }) => keys.setBlocked(key, false),
+    'router.health': () => {
+      const deployments = runtime.loaded.config.deployments;
+      const snap = runtime.health.snapshot(deployments.map((d) => d.id));
+      return deployments.map((d, i) => {
+        const { id: _id, ...state } = snap[i]!;
+        return { id: d.id, alias: d.alias, model: `${d.provider}/${d.model}`, ...state };
+      });
+    },
     'spend.logs': (input) => {
       const keyId = input.api_key === undefined ? undefined : keys.ledgerKeyId(input.api_key);
       const since = parseDate(input.start_date, false);

@@ -60,6 +60,8 @@ export interface GatewayConfig {
   plans: Map<string, Plan>;
   conditionalRoutes: Map<string, ConditionalRoute[]>;
   alertWebhookUrl: string | undefined;
+  /** Background probe period, when background_health_checks is on. */
+  healthCheckIntervalMs: number | undefined;
   /** environment_variables from the file: read by os.environ/NAME after the real environment. */
   env: Record<string, string>;
 }

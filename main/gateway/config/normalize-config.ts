@@ -203,6 +203,9 @@ export function normalizeConfig(
       plans: new Map(Object.entries(cfg.plans ?? {})),
       conditionalRoutes: new Map(Object.entries(cfg.conditional_routes ?? {})),
       alertWebhookUrl: gs.alert_webhook_url,
+      healthCheckIntervalMs: gs.background_health_checks
+        ? (gs.health_check_interval ?? 300) * 1000
+        : undefined,
     },
     warnings,
   };

@@ -20,6 +20,9 @@ import { GatewayError } from '../../../main/gateway/errors.ts';
 import { EventBus } from '../../../main/gateway/events.ts';
 import { KeyService } from '../../../main/gateway/keys/key-service.ts';
 import type { GatewayRuntime } from '../../../main/gateway/runtime.ts';
+import { normalizeConfig } from '../../../main/gateway/config/normalize-config.ts';
+import { ProviderRegistry } from '../../../main/gateway/providers/registry.ts';
+import { DeploymentHealth } from '../../../main/gateway/routing/deployment-health.ts';
 import { openDatabase, type Db } from '../../../main/gateway/store/db.ts';
 import { KeysRepo } from '../../../main/gateway/store/keys-repo.ts';
 import { RequestLogRepo, type RequestLogRow } from '../../../main/gateway/store/request-log-repo.ts';
@@ -42,8 +45,17 @@ beforeAll(() => {
   ledger = new RequestLogRepo(db);
   const book = new BudgetBook(keysRepo, ledger, new EventBus(), clock);
   const keys = new KeyService(keysRepo, book, clock, () => plans);
-  // The handlers read only the key service and the clock from the runtime.
-  const runtime = { keys, clock } as Pick<GatewayRuntime, 'keys' | 'clock'> as GatewayRuntime;
+  // The handlers read the key service, the clock, the config's deployments and the router's health.
+  const deployment = normalizeConfig(
+    { model_list: [{ model_name: 'cloud', litellm_params: { model: 'openai/gpt-4o-mini' } }] },
+    new ProviderRegistry(),
+  ).config;
+  const runtime = {
+    keys,
+    clock,
+    loaded: { config: deployment },
+    health: new DeploymentHealth(clock),
+  } as unknown as GatewayRuntime;
   handlers = createAdminHandlers(runtime, new SpendRepo(db));
 });
 
@@ -121,6 +133,7 @@ describe('real calls through dispatch', () => {
       'spend.logs': () => ({ api_key: state.id!, limit: 10 }),
       'spend.report': () => ({ group_by: ['key', 'alias', 'model', 'provider', 'day', 'tag'] }),
       'key.delete': () => ({ key_aliases: ['contract'] }),
+      'router.health': () => ({}),
     };
     expect(Object.keys(calls).sort()).toEqual([...ADMIN_OPERATIONS].sort());
 
@@ -194,6 +207,7 @@ describe('input validation in dispatch', () => {
       [{ group_by: [] }, 'group_by'],
       [{ group_by: ['week'] }, 'group_by[0]'],
     ],
+    'router.health': [[[], '(top level)']],
   };
 
   for (const op of ADMIN_OPERATIONS) {
