@@ -18,6 +18,8 @@ export interface FakeError {
   /** OpenAI's error `type` / `code` (the Ollama fake sends only the message, as Ollama does). */
   type?: string;
   code?: string | null;
+  /** Extra response headers, e.g. `retry-after`. */
+  headers?: Record<string, string>;
 }
 
 export interface FakeBehavior {
@@ -33,6 +35,14 @@ export interface FakeBehavior {
   error: FakeError | undefined;
   /** Never answer (not even headers), to test timeouts. */
   hang: boolean;
+  /** Answer 200 with a JSON content type and a body that does not parse. */
+  malformedJson: boolean;
+  /** Wait this long before answering anything (headers included), e.g. to hold a request in flight. */
+  latencyMs: number;
+  /** Wait this long after a stream's headers before its first event (a slow first token). */
+  firstTokenDelayMs: number;
+  /** Fail this share (0–1) of requests at random with this status, independently of `error`. */
+  flaky: { rate: number; status: number } | undefined;
   /** Destroy the socket after this many content chunks of a stream. */
   dropAfterChunks: number | undefined;
   /** End the response cleanly after this many content chunks, without finish, usage or terminator. */
@@ -58,6 +68,10 @@ export const DEFAULT_BEHAVIOR: FakeBehavior = {
   finishReason: 'stop',
   error: undefined,
   hang: false,
+  malformedJson: false,
+  latencyMs: 0,
+  firstTokenDelayMs: 0,
+  flaky: undefined,
   dropAfterChunks: undefined,
   endAfterChunks: undefined,
   midStreamError: undefined,
@@ -77,6 +91,8 @@ export interface RecordedRequest {
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests poke at arbitrary fields
   /** Set when the client went away before the response was complete. */
   aborted: boolean;
+  /** Date.now() when the body had arrived. */
+  receivedAt: number;
 }
 
 export interface FakeUpstream {
@@ -113,9 +129,18 @@ export interface WireFormat {
   unknownModel(model: string): { status: number; message: string; type?: string; code?: string };
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    ...headers,
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -167,6 +192,8 @@ export async function writeStream(ex: Exchange, plan: StreamPlan): Promise<void>
   const { res, behavior } = ex;
   res.writeHead(200, { 'content-type': plan.contentType, 'cache-control': 'no-cache' });
   res.flushHeaders();
+  if (behavior.firstTokenDelayMs > 0) await sleep(behavior.firstTokenDelayMs);
+  if (res.destroyed) return;
   for (const event of plan.head) res.write(event);
   for (let i = 0; i <= plan.content.length; i++) {
     if (behavior.dropAfterChunks === i) {
@@ -219,6 +246,7 @@ export async function startFakeServer(
       headers: req.headers,
       body,
       aborted: false,
+      receivedAt: Date.now(),
     };
     requests.push(recorded);
     res.on('close', () => {
@@ -229,6 +257,8 @@ export async function startFakeServer(
 
     const b = behavior;
     if (b.hang) return;
+    if (b.latencyMs > 0) await sleep(b.latencyMs);
+    if (res.destroyed) return;
     if (b.apiKey !== undefined && req.headers.authorization !== `Bearer ${b.apiKey}`) {
       const sent = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
       const message = `Incorrect API key provided: ${sent || '(none)'}.`;
@@ -239,10 +269,18 @@ export async function startFakeServer(
       );
     }
     if (b.error) {
-      const { status, times, ...rest } = b.error;
+      const { status, times, headers, ...rest } = b.error;
       if (times !== undefined)
         behavior = { ...behavior, error: times > 1 ? { ...b.error, times: times - 1 } : undefined };
-      return sendJson(res, status, wire.errorBody(status, rest));
+      return sendJson(res, status, wire.errorBody(status, rest), headers);
+    }
+    if (b.flaky && Math.random() < b.flaky.rate) {
+      const { status } = b.flaky;
+      return sendJson(res, status, wire.errorBody(status, { message: 'random failure (flaky fake)' }));
+    }
+    if (b.malformedJson && path !== `${basePath}/models`) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end('{"id": "chatcmpl-broken", "choices": [');
     }
     const model = (body as { model?: unknown } | undefined)?.model;
     if (b.rejectUnknownModels && typeof model === 'string' && !b.models.includes(model)) {

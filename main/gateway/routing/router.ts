@@ -39,6 +39,8 @@ export interface RouteOutcome<T> {
   value: T;
   candidate: Candidate;
   attempts: AttemptRecord[];
+  /** Ends the request's in-flight count on its deployment: a stream stays in flight until its relay ends. */
+  release(): void;
 }
 
 export class RouteFailure extends Error {
@@ -218,12 +220,20 @@ async function tryGroup<T>(
     const started = performance.now();
     r.last = candidate;
     ctx.health?.begin(d.id);
+    let held = false;
     try {
       const value = await r.run({ adapter, candidate, target: targetFor(ctx, candidate, adapter, r.stream) });
       const done = record(candidate, 200, null, started);
       r.attempts.push(done);
       ctx.health?.success(d.id, done.latency_ms);
-      return { value, candidate, attempts: r.attempts };
+      held = r.stream;
+      let released = !held;
+      const release = () => {
+        if (released) return;
+        released = true;
+        if (!held) ctx.health?.end(d.id);
+      };
+      return { value, candidate, attempts: r.attempts, release };
     } catch (err) {
       const failure = err instanceof GatewayError ? err : internal(err);
       r.attempts.push(record(candidate, failure.status, failure.code, started));
@@ -237,7 +247,7 @@ async function tryGroup<T>(
       const waitTooLong = (retryAfterMs(failure) ?? 0) > ctx.config.maxRetryAfterMs;
       if (!failure.retryable || waitTooLong) skip.add(candidate);
     } finally {
-      ctx.health?.end(d.id);
+      if (!held) ctx.health?.end(d.id);
     }
   }
   return r.contextExceeded && skip.size === group.length ? 'context' : undefined;

@@ -226,6 +226,7 @@ async function streamed<B extends ProxyBody>(job: Job<B>): Promise<void> {
   const stream = spec.stream!;
   let it: ProviderStream;
   let first: IteratorResult<StreamPiece, void>;
+  let release: () => void;
   try {
     const out = await route(ctx, job.model, true, async ({ adapter, target, candidate }) => {
       const body = withDeploymentDefaults(job.body, candidate.deployment, spec.name === 'chat.completions');
@@ -236,6 +237,7 @@ async function streamed<B extends ProxyBody>(job: Job<B>): Promise<void> {
     });
     it = out.value.s;
     first = out.value.head;
+    release = out.release;
     setDeployment(row, out.candidate.deployment.provider, out.candidate.deployment.id, out.candidate.model);
     row.attempts = out.attempts;
   } catch (err) {
@@ -283,6 +285,7 @@ async function streamed<B extends ProxyBody>(job: Job<B>): Promise<void> {
     const last = row.attempts.at(-1);
     if (last) Object.assign(last, { status: error.status, code: error.code });
   }
+  release();
   await settleUsage(job, usage, text);
   // The row is written before the stream's last bytes: a response the client saw complete is on disk.
   finish(job);
