@@ -1,6 +1,7 @@
 // Retries, fallbacks, timeouts, context windows and cooldowns, seen through the official `openai` client
 // (its own retries off, so every retry is the gateway's) and checked in the ledger's attempt chain.
-import OpenAI, { APIError } from 'openai';
+import type { APIError } from 'openai';
+import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { GatewayEvent } from '../../main/gateway/events.ts';
 import { startFakeOpenAI, type FakeUpstream } from '../support/fake-openai.ts';
