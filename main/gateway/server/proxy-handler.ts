@@ -10,6 +10,7 @@ import { GatewayError } from '../errors.ts';
 import type { StreamPiece, ProviderStream } from '../providers/provider.ts';
 import { applyConditionalRoutes } from '../routing/conditional-routes.ts';
 import { route, RouteFailure, type RouteContext } from '../routing/router.ts';
+import type { Deployment } from '../config/gateway-config.ts';
 import type { GatewayRuntime } from '../runtime.ts';
 import type { RequestLogRow } from '../store/request-log-repo.ts';
 import { admit, type Admission } from './admission.ts';
@@ -38,6 +39,8 @@ interface Job<B extends ProxyBody> {
   row: RequestLogRow;
   started: number;
   admission: Admission | undefined;
+  /** The deployment that answered, for pricing. */
+  deployment: Deployment | undefined;
 }
 
 export async function proxy<B extends ProxyBody>(
@@ -93,6 +96,7 @@ export async function proxy<B extends ProxyBody>(
     row,
     started: performance.now(),
     admission: undefined,
+    deployment: undefined,
   };
   await runtime.track(run(job, req));
 }
@@ -178,8 +182,7 @@ async function settleUsage(
   row.completion_tokens =
     completion > 0 || outputText === '' ? completion : await estimateTextTokens(outputText);
   row.estimated = row.prompt_tokens !== prompt || row.completion_tokens !== completion;
-  const d = job.ctx.config.deployments.find((x) => x.id === row.deployment_id);
-  row.cost_usd = costOf(d, job.runtime.registry, row);
+  row.cost_usd = costOf(job.deployment, job.runtime.registry, row);
 }
 
 function responseHeaders(job: Job<ProxyBody>): Record<string, string> {
@@ -203,6 +206,7 @@ async function unary<B extends ProxyBody>(job: Job<B>): Promise<void> {
         callCtx(ctx),
       ),
     );
+    job.deployment = out.candidate.deployment;
     setDeployment(row, out.candidate.deployment.provider, out.candidate.deployment.id, out.candidate.model);
     row.attempts = out.attempts;
     await settleUsage(job, out.value.usage, spec.outputText(out.value.body));
@@ -210,6 +214,7 @@ async function unary<B extends ProxyBody>(job: Job<B>): Promise<void> {
     void job.reply.headers(responseHeaders(job)).send(out.value.body);
   } catch (err) {
     const e = failed(row, err);
+    if (err instanceof RouteFailure) job.deployment = err.last?.deployment;
     if (e.code === 'client_disconnected') await settleUsage(job, undefined, '');
     finish(job);
     throw withHeaders(e, job.admission?.headers);
@@ -238,6 +243,7 @@ async function streamed<B extends ProxyBody>(job: Job<B>): Promise<void> {
     it = out.value.s;
     first = out.value.head;
     release = out.release;
+    job.deployment = out.candidate.deployment;
     setDeployment(row, out.candidate.deployment.provider, out.candidate.deployment.id, out.candidate.model);
     row.attempts = out.attempts;
   } catch (err) {
