@@ -7,6 +7,11 @@ export interface GatewayErrorOptions {
   cause?: unknown;
   /** The upstream's HTTP status, when the error came from a provider. */
   upstreamStatus?: number;
+  /**
+   * The upstream's own error body, kept so a client speaking the same dialect (Anthropic on a native
+   * /v1/messages pass-through) gets it verbatim. Must already be free of secrets.
+   */
+  upstreamBody?: unknown;
 }
 
 /** The one error type crossing the core; it becomes an OpenAI-shaped body in server/plugins/error-handler.ts. */
@@ -17,6 +22,7 @@ export class GatewayError extends Error {
   readonly param: string | null;
   readonly headers: Record<string, string>;
   readonly upstreamStatus: number | undefined;
+  readonly upstreamBody: unknown;
 
   constructor(status: number, code: ErrorCode, message: string, options: GatewayErrorOptions = {}) {
     super(message, { cause: options.cause });
@@ -27,6 +33,7 @@ export class GatewayError extends Error {
     this.param = options.param ?? null;
     this.headers = options.headers ?? {};
     this.upstreamStatus = options.upstreamStatus;
+    this.upstreamBody = options.upstreamBody;
   }
 
   get type(): string {

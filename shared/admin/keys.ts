@@ -97,3 +97,17 @@ export const keyListOutput = z.object({
 export type KeySettings = z.infer<typeof keySettingsSchema>;
 export type KeyGenerateInput = z.infer<typeof keyGenerateInput>;
 export type KeyInfo = z.infer<typeof keyInfoSchema>;
+
+export const keyOperations = {
+  'key.generate': { input: keyGenerateInput, output: keyGenerateOutput },
+  'key.update': { input: keyUpdateInput, output: keyInfoSchema },
+  'key.delete': { input: keyDeleteInput, output: keyDeleteOutput },
+  'key.info': { input: keyRefInput, output: keyInfoSchema },
+  'key.list': { input: keyListInput, output: keyListOutput },
+  'key.regenerate': {
+    input: keyRefInput.extend({ new_key: z.string().min(8).max(256).optional() }),
+    output: keyGenerateOutput,
+  },
+  'key.block': { input: keyRefInput, output: keyInfoSchema },
+  'key.unblock': { input: keyRefInput, output: keyInfoSchema },
+} as const;

@@ -13,3 +13,7 @@ export const deploymentHealthSchema = z.object({
 });
 
 export const routerHealthOutput = z.array(deploymentHealthSchema);
+
+export const routerOperations = {
+  'router.health': { input: z.object({}), output: routerHealthOutput },
+} as const;

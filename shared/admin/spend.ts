@@ -86,3 +86,8 @@ export type SpendLogsInput = z.infer<typeof spendLogsInput>;
 export type SpendLogRow = z.infer<typeof spendLogRowSchema>;
 export type SpendReportInput = z.infer<typeof spendReportInput>;
 export type SpendReportOutput = z.infer<typeof spendReportOutput>;
+
+export const spendOperations = {
+  'spend.logs': { input: spendLogsInput, output: spendLogsOutput },
+  'spend.report': { input: spendReportInput, output: spendReportOutput },
+} as const;

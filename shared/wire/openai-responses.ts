@@ -3,7 +3,10 @@ export interface Usage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
+  /** `cached_tokens`: the part of prompt_tokens read from the provider's prompt cache. */
   prompt_tokens_details?: { cached_tokens?: number };
+  /** The part of prompt_tokens written to the prompt cache (Anthropic bills it above the input price; LiteLLM's name). */
+  cache_creation_input_tokens?: number;
 }
 
 export interface ToolCall {

@@ -35,9 +35,14 @@ export interface ProviderResult<T> {
   usage: Usage | undefined;
 }
 
-/** One server-sent event for the client: `data` is the JSON text of an OpenAI-shaped chunk. */
+/**
+ * One server-sent event for the client: `data` is the JSON text of an OpenAI-shaped chunk, or, on a
+ * native Messages stream, of an Anthropic event whose name is `event`.
+ */
 export interface StreamPiece {
   data: string;
+  /** The SSE `event:` line (Anthropic's dialect names every event); absent in OpenAI's dialect. */
+  event?: string;
   /** Text this piece adds to the completion (for token estimates when the upstream reports no usage). */
   text: string;
   usage?: Usage;
@@ -46,6 +51,42 @@ export interface StreamPiece {
 }
 
 export type ProviderStream = AsyncIterator<StreamPiece, void>;
+
+/** The Anthropic headers a client's /v1/messages request carries, forwarded untouched on a native pass-through. */
+export interface AnthropicPassHeaders {
+  'anthropic-version'?: string;
+  'anthropic-beta'?: string;
+}
+
+/**
+ * Optional capability: the provider speaks Anthropic's Messages API natively, so `/v1/messages` passes
+ * the client's request through untranslated (bodies are Anthropic-shaped; `model` is already the
+ * upstream's). Usage is still reported OpenAI-shaped for the ledger: prompt_tokens counts every input
+ * token, cached ones included, with `prompt_tokens_details.cached_tokens` (cache reads) and
+ * `cache_creation_input_tokens` (cache writes) saying which.
+ */
+export interface NativeMessages {
+  messages(
+    target: ProviderTarget,
+    body: Record<string, unknown>,
+    headers: AnthropicPassHeaders,
+    ctx: CallContext,
+  ): Promise<ProviderResult<unknown>>;
+  /** Pieces carry the upstream's events verbatim: `event` is its name, `data` its JSON text. */
+  messagesStream(
+    target: ProviderTarget,
+    body: Record<string, unknown>,
+    headers: AnthropicPassHeaders,
+    ctx: CallContext,
+  ): Promise<ProviderStream>;
+  /** The upstream's own count (`/v1/messages/count_tokens`) of a Messages request's input tokens. */
+  countTokens(
+    target: ProviderTarget,
+    body: Record<string, unknown>,
+    headers: AnthropicPassHeaders,
+    ctx: CallContext,
+  ): Promise<number>;
+}
 
 export interface ProviderAdapter {
   readonly specificationVersion: typeof PROVIDER_SPEC_VERSION;
@@ -77,4 +118,6 @@ export interface ProviderAdapter {
     ctx: CallContext,
   ): Promise<ProviderResult<unknown>>;
   listModels(target: Omit<ProviderTarget, 'model'>, ctx: CallContext): Promise<string[]>;
+  /** Present only on adapters that speak Anthropic's Messages API natively. */
+  readonly nativeMessages?: NativeMessages;
 }

@@ -47,6 +47,6 @@ export function buildServer({ runtime, host, dbOk, spend }: BuildOptions): Fasti
   registerModelRoutes(app, runtime);
   registerProbeRoute(app, runtime);
   registerProxyRoutes(app, runtime);
-  registerAdminRoutes(app, createAdminHandlers(runtime, spend));
+  registerAdminRoutes(app, createAdminHandlers({ runtime, spend }));
   return app;
 }

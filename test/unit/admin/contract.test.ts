@@ -56,7 +56,7 @@ beforeAll(() => {
     loaded: { config: deployment },
     health: new DeploymentHealth(clock),
   } as unknown as GatewayRuntime;
-  handlers = createAdminHandlers(runtime, new SpendRepo(db));
+  handlers = createAdminHandlers({ runtime, spend: new SpendRepo(db) });
 });
 
 afterAll(() => {
