@@ -8,6 +8,8 @@ import { costUsd, lookupPrice, resolveDeploymentPrice } from './pricing.ts';
 export interface DeploymentPrice {
   inputCostPerToken: number;
   outputCostPerToken: number;
+  cachedInputCostPerToken?: number;
+  cacheWriteCostPerToken?: number;
   source: 'config' | 'table' | 'local' | 'unknown';
   maxInputTokens: number | undefined;
   maxOutputTokens: number | undefined;
@@ -33,6 +35,10 @@ export function priceOf(d: Deployment, providers: ProviderLookup): DeploymentPri
       maxInputTokens: table?.maxInputTokens,
       maxOutputTokens: table?.maxOutputTokens,
     };
+    if (resolved.cachedInputCostPerToken !== undefined)
+      p.cachedInputCostPerToken = resolved.cachedInputCostPerToken;
+    if (resolved.cacheWriteCostPerToken !== undefined)
+      p.cacheWriteCostPerToken = resolved.cacheWriteCostPerToken;
     cache.set(d, p);
   }
   return p;
@@ -41,8 +47,21 @@ export function priceOf(d: Deployment, providers: ProviderLookup): DeploymentPri
 export function costOf(
   d: Deployment | undefined,
   providers: ProviderLookup,
-  usage: { prompt_tokens: number; completion_tokens: number },
+  usage: {
+    prompt_tokens: number;
+    completion_tokens: number;
+    cache_read_tokens?: number | undefined;
+    cache_write_tokens?: number | undefined;
+  },
 ): number {
   if (!d) return 0;
-  return costUsd(usage, priceOf(d, providers));
+  return costUsd(
+    {
+      prompt_tokens: usage.prompt_tokens,
+      completion_tokens: usage.completion_tokens,
+      cached_tokens: usage.cache_read_tokens ?? 0,
+      cache_write_tokens: usage.cache_write_tokens ?? 0,
+    },
+    priceOf(d, providers),
+  );
 }

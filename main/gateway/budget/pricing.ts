@@ -23,6 +23,8 @@ export interface TokenPrice {
   outputCostPerToken: number;
   /** When absent, cached prompt tokens cost the full input price. */
   cachedInputCostPerToken?: number;
+  /** USD per prompt token written to the prompt cache; when absent, the full input price. */
+  cacheWriteCostPerToken?: number;
 }
 
 export interface ResolvedPrice extends TokenPrice {
@@ -34,6 +36,8 @@ export interface CostUsage {
   completion_tokens: number;
   /** The part of `prompt_tokens` served from the prompt cache (OpenAI counts it inside prompt_tokens). */
   cached_tokens?: number;
+  /** The part of `prompt_tokens` written to the prompt cache (Anthropic's cache_creation_input_tokens). */
+  cache_write_tokens?: number;
 }
 
 // OpenAI `-2024-08-06`, Anthropic `-20250514`, Vertex Anthropic `@20250514`. Four-digit suffixes such as
@@ -79,18 +83,25 @@ function roundUsd(usd: number): number {
 export function costUsd(usage: CostUsage, price: TokenPrice): number {
   const prompt = tokenCount(usage.prompt_tokens);
   const cached = Math.min(tokenCount(usage.cached_tokens), prompt);
+  const written = Math.min(tokenCount(usage.cache_write_tokens), prompt - cached);
   const completion = tokenCount(usage.completion_tokens);
   const cachedRate = price.cachedInputCostPerToken ?? price.inputCostPerToken;
+  const writeRate = price.cacheWriteCostPerToken ?? price.inputCostPerToken;
   return roundUsd(
-    (prompt - cached) * price.inputCostPerToken + cached * cachedRate + completion * price.outputCostPerToken,
+    (prompt - cached - written) * price.inputCostPerToken +
+      cached * cachedRate +
+      written * writeRate +
+      completion * price.outputCostPerToken,
   );
 }
 
 /** The wire `Usage` in the shape `costUsd` takes. */
 export function costUsageOf(usage: Usage): CostUsage {
   const cached = usage.prompt_tokens_details?.cached_tokens;
+  const written = usage.cache_creation_input_tokens;
   const out: CostUsage = { prompt_tokens: usage.prompt_tokens, completion_tokens: usage.completion_tokens };
   if (cached !== undefined) out.cached_tokens = cached;
+  if (written !== undefined) out.cache_write_tokens = written;
   return out;
 }
 
@@ -130,6 +141,8 @@ export function resolveDeploymentPrice({
     if (configInput === undefined && table?.cachedInputCostPerToken !== undefined) {
       resolved.cachedInputCostPerToken = table.cachedInputCostPerToken;
     }
+    const write = configInput === undefined && table ? cacheWriteRate(table) : undefined;
+    if (write !== undefined) resolved.cacheWriteCostPerToken = write;
     return resolved;
   }
   if (local) return { inputCostPerToken: 0, outputCostPerToken: 0, source: 'local' };
@@ -142,5 +155,15 @@ export function resolveDeploymentPrice({
   };
   if (table.cachedInputCostPerToken !== undefined)
     resolved.cachedInputCostPerToken = table.cachedInputCostPerToken;
+  const write = cacheWriteRate(table);
+  if (write !== undefined) resolved.cacheWriteCostPerToken = write;
   return resolved;
+}
+
+/**
+ * Anthropic bills a 5-minute prompt-cache write at 1.25× the base input price (its pricing page's
+ * "5m cache writes" column, the default TTL); other vendors in the table bill writes as plain input.
+ */
+function cacheWriteRate(table: ModelPrice): number | undefined {
+  return table.vendor === 'anthropic' ? table.inputCostPerToken * 1.25 : undefined;
 }

@@ -29,9 +29,21 @@ export interface RequestLogRow {
   attempts: AttemptRecord[];
   /** Request tags (metadata.tags or x-switchyard-tags), for grouping spend. */
   tags: string[];
+  /** The part of prompt_tokens read from the provider's prompt cache. */
+  cache_read_tokens?: number;
+  /** The part of prompt_tokens written to the provider's prompt cache. */
+  cache_write_tokens?: number;
+  /** Where cost_usd came from: the upstream's own bill ('upstream') or a price (see PriceSource). */
+  cost_source?: string | null;
 }
 
-interface StoredRow extends Omit<RequestLogRow, 'estimated' | 'streamed' | 'attempts' | 'tags'> {
+interface StoredRow extends Omit<
+  RequestLogRow,
+  'estimated' | 'streamed' | 'attempts' | 'tags' | 'cache_read_tokens' | 'cache_write_tokens' | 'cost_source'
+> {
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  cost_source: string | null;
   tags: string;
   estimated: number;
   streamed: number;
@@ -55,10 +67,11 @@ export class RequestLogRepo {
     this.#db = db;
     this.#insert = db.prepare(`
       INSERT INTO request_log (id, ts, key_id, endpoint, alias, provider, deployment_id, model, status, error_code,
-        prompt_tokens, completion_tokens, estimated, cost_usd, latency_ms, ttft_ms, streamed, attempts, attempt_chain, tags)
+        prompt_tokens, completion_tokens, estimated, cost_usd, latency_ms, ttft_ms, streamed, attempts, attempt_chain, tags,
+        cache_read_tokens, cache_write_tokens, cost_source)
       VALUES (@id, @ts, @key_id, @endpoint, @alias, @provider, @deployment_id, @model, @status, @error_code,
         @prompt_tokens, @completion_tokens, @estimated, @cost_usd, @latency_ms, @ttft_ms, @streamed, @attempts,
-        @attempt_chain, @tags)`);
+        @attempt_chain, @tags, @cache_read_tokens, @cache_write_tokens, @cost_source)`);
   }
 
   insert(row: RequestLogRow): void {
@@ -69,6 +82,9 @@ export class RequestLogRepo {
       attempts: row.attempts.length,
       attempt_chain: JSON.stringify(row.attempts),
       tags: JSON.stringify(row.tags),
+      cache_read_tokens: row.cache_read_tokens ?? 0,
+      cache_write_tokens: row.cache_write_tokens ?? 0,
+      cost_source: row.cost_source ?? null,
     });
   }
 
@@ -87,7 +103,7 @@ export class RequestLogRepo {
     const sql = `SELECT * FROM request_log ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
       ORDER BY ts DESC, rowid DESC LIMIT @limit`;
     return (this.#db.prepare(sql).all(args) as StoredRow[]).map(
-      ({ attempt_chain, attempts: _count, tags, ...r }) => ({
+      ({ attempt_chain, attempts: _count, tags, ...r }): RequestLogRow => ({
         ...r,
         tags: JSON.parse(tags) as string[],
         estimated: r.estimated === 1,

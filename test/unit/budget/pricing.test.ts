@@ -206,3 +206,38 @@ describe('resolveDeploymentPrice', () => {
     });
   });
 });
+
+describe('prompt-cache writes', () => {
+  it('bills an Anthropic cache write at 1.25× input and a cache read at the read rate', () => {
+    // claude-opus-4-5: $5 in, $25 out, $0.50 cache read per million; a 5-minute write is $6.25.
+    const price = resolveDeploymentPrice({ model: 'anthropic/claude-opus-4-5', local: false });
+    expect(price.cacheWriteCostPerToken).toBeCloseTo(6.25e-6, 15);
+    const usage = {
+      prompt_tokens: 3000,
+      completion_tokens: 100,
+      cached_tokens: 1000,
+      cache_write_tokens: 1000,
+    };
+    // 1000 plain × $5 + 1000 read × $0.50 + 1000 written × $6.25 + 100 out × $25, per million.
+    expect(costUsd(usage, price)).toBe(0.01425);
+  });
+
+  it('bills writes as plain input where the vendor has no write premium', () => {
+    const price = resolveDeploymentPrice({ model: 'gpt-4o', local: false });
+    expect(price.cacheWriteCostPerToken).toBeUndefined();
+    expect(costUsd({ prompt_tokens: 1000, completion_tokens: 0, cache_write_tokens: 1000 }, price)).toBe(
+      0.0025,
+    );
+  });
+
+  it('reads cache writes from the wire usage', () => {
+    expect(
+      costUsageOf({
+        prompt_tokens: 10,
+        completion_tokens: 1,
+        total_tokens: 11,
+        cache_creation_input_tokens: 4,
+      }),
+    ).toEqual({ prompt_tokens: 10, completion_tokens: 1, cache_write_tokens: 4 });
+  });
+});

@@ -24,6 +24,9 @@ const row = (over: Partial<RequestLogRow> = {}): RequestLogRow => ({
   streamed: true,
   attempts: [{ deployment: 'chat#1', provider: 'openai', status: 200, code: null, latency_ms: 12 }],
   tags: ['ci'],
+  cache_read_tokens: 4,
+  cache_write_tokens: 2,
+  cost_source: 'table',
   ...over,
 });
 

@@ -80,4 +80,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE request_log ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
     `,
   },
+  {
+    version: 3,
+    name: 'prompt-cache tokens and upstream-reported cost',
+    sql: `
+      ALTER TABLE request_log ADD COLUMN cache_read_tokens INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE request_log ADD COLUMN cache_write_tokens INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE request_log ADD COLUMN cost_source TEXT;
+    `,
+  },
 ];
