@@ -1,4 +1,5 @@
-import { ERROR_TYPES, type ErrorCode } from '../../shared/errors.ts';
+import { ANTHROPIC_ERROR_TYPES, ERROR_TYPES, type ErrorCode } from '../../shared/errors.ts';
+import type { AnthropicErrorBody } from '../../shared/wire/anthropic-responses.ts';
 
 export interface GatewayErrorOptions {
   retryable?: boolean;
@@ -14,7 +15,10 @@ export interface GatewayErrorOptions {
   upstreamBody?: unknown;
 }
 
-/** The one error type crossing the core; it becomes an OpenAI-shaped body in server/plugins/error-handler.ts. */
+/**
+ * The one error type crossing the core; it becomes an OpenAI- or Anthropic-shaped body in
+ * server/plugins/error-handler.ts (and in a stream's closing error event).
+ */
 export class GatewayError extends Error {
   readonly status: number;
   readonly code: ErrorCode;
@@ -43,6 +47,31 @@ export class GatewayError extends Error {
   toOpenAIBody(): { error: { message: string; type: string; param: string | null; code: string } } {
     return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
   }
+
+  /** The upstream's own Anthropic error body when it sent one (a native pass-through), else ours in its shape. */
+  toAnthropicBody(): AnthropicErrorBody {
+    if (isAnthropicErrorBody(this.upstreamBody)) return this.upstreamBody;
+    return { type: 'error', error: { type: ANTHROPIC_ERROR_TYPES[this.code], message: this.message } };
+  }
+
+  /** The status an Anthropic client sees: the upstream's own when its body is relayed verbatim. */
+  get anthropicStatus(): number {
+    return isAnthropicErrorBody(this.upstreamBody) && this.upstreamStatus !== undefined
+      ? this.upstreamStatus
+      : this.status;
+  }
+}
+
+/** Whether a body is Anthropic's error shape, `{type: 'error', error: {type, message}}`. */
+export function isAnthropicErrorBody(b: unknown): b is AnthropicErrorBody {
+  const o = b as { type?: unknown; error?: { type?: unknown; message?: unknown } } | null;
+  return (
+    typeof o === 'object' &&
+    o !== null &&
+    o.type === 'error' &&
+    typeof o.error?.type === 'string' &&
+    typeof o.error.message === 'string'
+  );
 }
 
 export const isGatewayError = (e: unknown): e is GatewayError => e instanceof GatewayError;

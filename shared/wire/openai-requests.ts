@@ -70,5 +70,5 @@ export type ChatCompletionRequest = z.infer<typeof chatCompletionRequestSchema>;
 export type CompletionRequest = z.infer<typeof completionRequestSchema>;
 export type EmbeddingRequest = z.infer<typeof embeddingRequestSchema>;
 
-/** The proxied OpenAI endpoints, as the ledger names them. */
-export type EndpointName = 'chat.completions' | 'completions' | 'embeddings';
+/** The proxied endpoints, as the ledger names them (`messages`: Anthropic's /v1/messages). */
+export type EndpointName = 'chat.completions' | 'completions' | 'embeddings' | 'messages';

@@ -86,6 +86,8 @@ export interface RecordedRequest {
   method: string;
   /** Path without the query string, e.g. `/v1/chat/completions` or `/api/chat`. */
   path: string;
+  /** The query string's parameters (e.g. a models listing's pagination cursor). */
+  query?: URLSearchParams;
   headers: IncomingHttpHeaders;
   /** Parsed JSON body; the raw text when it was not JSON; undefined when empty. */
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests poke at arbitrary fields
@@ -127,6 +129,13 @@ export interface WireFormat {
   /** The body this API sends with an HTTP error. */
   errorBody(status: number, err: Omit<FakeError, 'status' | 'times'>): unknown;
   unknownModel(model: string): { status: number; message: string; type?: string; code?: string };
+  /** How this API takes its key and words a wrong one; unset: `Authorization: Bearer`, OpenAI's words. */
+  auth?: {
+    sentKey(headers: IncomingHttpHeaders): string | undefined;
+    rejection(sent: string | undefined): Omit<FakeError, 'status' | 'times'>;
+  };
+  /** Headers this API always sends with an error of this status (e.g. Anthropic's `retry-after` on 429). */
+  errorHeaders?(status: number): Record<string, string>;
 }
 
 export function sendJson(
@@ -239,10 +248,11 @@ export async function startFakeServer(
     } catch {
       // keep the raw text: a test may want to see what was sent
     }
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const [path = '/', search = ''] = (req.url ?? '/').split('?');
     const recorded: RecordedRequest = {
       method: req.method ?? 'GET',
       path,
+      query: new URLSearchParams(search),
       headers: req.headers,
       body,
       aborted: false,
@@ -259,7 +269,10 @@ export async function startFakeServer(
     if (b.hang) return;
     if (b.latencyMs > 0) await sleep(b.latencyMs);
     if (res.destroyed) return;
-    if (b.apiKey !== undefined && req.headers.authorization !== `Bearer ${b.apiKey}`) {
+    if (wire.auth && b.apiKey !== undefined) {
+      const sent = wire.auth.sentKey(req.headers);
+      if (sent !== b.apiKey) return sendJson(res, 401, wire.errorBody(401, wire.auth.rejection(sent)));
+    } else if (b.apiKey !== undefined && req.headers.authorization !== `Bearer ${b.apiKey}`) {
       const sent = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
       const message = `Incorrect API key provided: ${sent || '(none)'}.`;
       return sendJson(
@@ -272,7 +285,10 @@ export async function startFakeServer(
       const { status, times, headers, ...rest } = b.error;
       if (times !== undefined)
         behavior = { ...behavior, error: times > 1 ? { ...b.error, times: times - 1 } : undefined };
-      return sendJson(res, status, wire.errorBody(status, rest), headers);
+      return sendJson(res, status, wire.errorBody(status, rest), {
+        ...wire.errorHeaders?.(status),
+        ...headers,
+      });
     }
     if (b.flaky && Math.random() < b.flaky.rate) {
       const { status } = b.flaky;

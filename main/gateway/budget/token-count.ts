@@ -123,3 +123,73 @@ export function countCompletionPromptTokens(prompt: TokenInput): Promise<number>
 export function countEmbeddingInputTokens(input: TokenInput): Promise<number> {
   return countTokenInput(input);
 }
+
+/**
+ * The hidden system prompt Anthropic adds when a request offers tools (its tool-use docs: 346 tokens with
+ * tool_choice auto/none on Claude 4-era models, 313 with any/tool; the larger is used).
+ */
+export const ANTHROPIC_TOOL_SYSTEM_TOKENS = 346;
+/**
+ * One image or PDF document whose size we do not decode: Anthropic scales images to about 1.15 megapixels,
+ * about 1,600 tokens (its vision docs: tokens ≈ width × height / 750). PDF pages cost more, so documents of
+ * several pages are under-counted.
+ */
+export const ANTHROPIC_IMAGE_TOKENS = 1600;
+
+function anthropicBlockTokens(tk: Tokenizer, block: unknown): number {
+  if (typeof block === 'string') return tk.countText(block);
+  if (!isRecord(block)) return 0;
+  switch (block.type) {
+    case 'text':
+      return typeof block.text === 'string' ? tk.countText(block.text) : 0;
+    case 'thinking':
+      return typeof block.thinking === 'string' ? tk.countText(block.thinking) : 0;
+    case 'image':
+      return ANTHROPIC_IMAGE_TOKENS;
+    case 'document': {
+      const source = isRecord(block.source) ? block.source : {};
+      if (source.type === 'text' && typeof source.data === 'string') return tk.countText(source.data);
+      if (source.type === 'content') return anthropicContentTokens(tk, source.content);
+      return ANTHROPIC_IMAGE_TOKENS;
+    }
+    case 'tool_use':
+      return (
+        (typeof block.name === 'string' ? tk.countText(block.name) : 0) +
+        tk.countText(JSON.stringify(block.input ?? {}))
+      );
+    case 'tool_result':
+      return anthropicContentTokens(tk, block.content) + TOKENS_PER_MESSAGE;
+    default:
+      // Unknown blocks (search results, server tool results…): their JSON text is a fair upper estimate.
+      return tk.countText(JSON.stringify(block));
+  }
+}
+
+function anthropicContentTokens(tk: Tokenizer, content: unknown): number {
+  if (typeof content === 'string') return tk.countText(content);
+  if (!Array.isArray(content)) return 0;
+  let total = 0;
+  for (const block of content) total += anthropicBlockTokens(tk, block);
+  return total;
+}
+
+/**
+ * Input tokens of an Anthropic Messages request (for budgets, and /v1/messages/count_tokens when no
+ * upstream can count): system, messages with a per-message overhead, tool schemas as JSON text plus
+ * Anthropic's hidden tool prompt. Claude's tokenizer differs from o200k, so this is an estimate.
+ */
+export async function countMessagesPromptTokens(body: {
+  system?: unknown;
+  messages?: readonly { role?: unknown; content?: unknown }[];
+  tools?: readonly unknown[];
+}): Promise<number> {
+  const tk = await loadTokenizer();
+  let total = REPLY_PRIMING_TOKENS + anthropicContentTokens(tk, body.system);
+  for (const m of body.messages ?? []) {
+    total += TOKENS_PER_MESSAGE + anthropicContentTokens(tk, m.content);
+    if (typeof m.role === 'string') total += tk.countText(m.role);
+  }
+  if (body.tools && body.tools.length > 0)
+    total += tk.countText(JSON.stringify(body.tools)) + ANTHROPIC_TOOL_SYSTEM_TOKENS;
+  return total;
+}

@@ -5,6 +5,7 @@ import {
   countChatPromptTokens,
   countCompletionPromptTokens,
   countEmbeddingInputTokens,
+  countMessagesPromptTokens,
   countTextTokens,
 } from './token-count.ts';
 
@@ -12,6 +13,7 @@ export async function estimatePromptTokens(endpoint: EndpointName, body: unknown
   const b = body as { messages?: unknown; tools?: unknown; prompt?: unknown; input?: unknown };
   if (endpoint === 'chat.completions') return countChatPromptTokens(b.messages as never, b.tools as never);
   if (endpoint === 'completions') return countCompletionPromptTokens(b.prompt as never);
+  if (endpoint === 'messages') return countMessagesPromptTokens(body as never);
   return countEmbeddingInputTokens(b.input as never);
 }
 

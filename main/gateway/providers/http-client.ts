@@ -17,6 +17,8 @@ export interface UpstreamRequest {
   dispatcher?: Dispatcher | undefined;
   /** Names the provider in error messages. */
   label: string;
+  /** Turns an HTTP error answer into a GatewayError, for upstreams with their own error dialect. */
+  httpError?: typeof upstreamHttpError;
 }
 
 export interface UpstreamResponse {
@@ -91,7 +93,8 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamRespon
   if (!streaming || res.statusCode >= 400) stopClock();
   if (res.statusCode >= 400) {
     const text = await res.body.text().catch(() => '');
-    throw upstreamHttpError(res.statusCode, text, res.headers, req.label, req.target.apiKey);
+    const toError = req.httpError ?? upstreamHttpError;
+    throw toError(res.statusCode, text, res.headers, req.label, req.target.apiKey);
   }
   return { statusCode: res.statusCode, headers: res.headers, body: res.body, signal, firstByte: stopClock };
 }

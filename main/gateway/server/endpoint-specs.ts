@@ -1,4 +1,5 @@
-// What differs between the three proxied OpenAI endpoints, as data; the flow itself is in proxy-handler.ts.
+// What differs between the proxied endpoints, as data; the flow itself is in proxy-handler.ts. The
+// Anthropic Messages endpoint's spec is in messages-spec.ts.
 import type { z } from 'zod';
 import {
   chatCompletionRequestSchema,
@@ -17,26 +18,31 @@ import type {
   ProviderStream,
   ProviderTarget,
 } from '../providers/provider.ts';
+import { openaiDialect, type StreamDialect } from './wire-dialects.ts';
 
 export type { EndpointName };
+
+/** One try at one deployment, as the router hands it over. */
+export interface Attempt {
+  adapter: ProviderAdapter;
+  target: ProviderTarget;
+  deployment: Deployment;
+  /** The request's prompt tokens by the local tokenizer (counted once per request, on first call). */
+  promptTokens: () => Promise<number>;
+}
 
 export interface EndpointSpec<B extends { model: string }> {
   name: EndpointName;
   schema: z.ZodType<B>;
-  call(
-    adapter: ProviderAdapter,
-    target: ProviderTarget,
-    body: B,
-    ctx: CallContext,
-  ): Promise<ProviderResult<unknown>>;
-  stream?(
-    adapter: ProviderAdapter,
-    target: ProviderTarget,
-    body: B,
-    ctx: CallContext,
-  ): Promise<ProviderStream>;
+  /** Calls the deployment; applying its defaults (withDeploymentDefaults) is the spec's job. */
+  call(attempt: Attempt, body: B, ctx: CallContext): Promise<ProviderResult<unknown>>;
+  stream?(attempt: Attempt, body: B, ctx: CallContext): Promise<ProviderStream>;
   /** The generated text of a non-streamed response, to count tokens when the upstream reports none. */
   outputText(response: unknown): string;
+  /** The body for upstream with the budget's bound on output tokens; request-body.ts's upstreamBody if absent. */
+  upstreamBody?(body: B, maxTokens: number | undefined): B;
+  /** How streams are framed for this endpoint's clients. */
+  dialect: StreamDialect;
 }
 
 /** Applies a deployment's defaults: its params unless the client set them, and the alias's system prompt. */
@@ -79,22 +85,26 @@ function choicesText(response: unknown): string {
 export const chatSpec: EndpointSpec<ChatCompletionRequest> = {
   name: 'chat.completions',
   schema: chatCompletionRequestSchema,
-  call: (a, t, b, c) => a.chat(t, b, c),
-  stream: (a, t, b, c) => a.chatStream(t, b, c),
+  call: (a, b, c) => a.adapter.chat(a.target, withDeploymentDefaults(b, a.deployment, true), c),
+  stream: (a, b, c) => a.adapter.chatStream(a.target, withDeploymentDefaults(b, a.deployment, true), c),
   outputText: choicesText,
+  dialect: openaiDialect,
 };
 
 export const completionSpec: EndpointSpec<CompletionRequest> = {
   name: 'completions',
   schema: completionRequestSchema,
-  call: (a, t, b, c) => a.completion(t, b, c),
-  stream: (a, t, b, c) => a.completionStream(t, b, c),
+  call: (a, b, c) => a.adapter.completion(a.target, withDeploymentDefaults(b, a.deployment, false), c),
+  stream: (a, b, c) =>
+    a.adapter.completionStream(a.target, withDeploymentDefaults(b, a.deployment, false), c),
   outputText: choicesText,
+  dialect: openaiDialect,
 };
 
 export const embeddingSpec: EndpointSpec<EmbeddingRequest> = {
   name: 'embeddings',
   schema: embeddingRequestSchema,
-  call: (a, t, b, c) => a.embeddings(t, b, c),
+  call: (a, b, c) => a.adapter.embeddings(a.target, withDeploymentDefaults(b, a.deployment, false), c),
   outputText: () => '',
+  dialect: openaiDialect,
 };

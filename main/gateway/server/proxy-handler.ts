@@ -1,7 +1,7 @@
-// One flow for every proxied endpoint: validate, admit (key, limits, budget), route (retries,
-// fallbacks), answer, and record one ledger row whatever happened. Streams are relayed piece by piece
-// with backpressure; a client that leaves aborts the upstream at once and the row records what was
-// streamed until then.
+// One flow for every proxied endpoint (OpenAI's and Anthropic's Messages): validate, admit (key, limits,
+// budget), route (retries, fallbacks), answer, and record one ledger row whatever happened. Streams are
+// relayed piece by piece with backpressure; a client that leaves aborts the upstream at once and the row
+// records what was streamed until then. What differs per endpoint and dialect is data on its spec.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Usage } from '../../../shared/wire/openai-responses.ts';
 import { costOf } from '../budget/cost.ts';
@@ -9,12 +9,12 @@ import { estimatePromptTokens, estimateTextTokens } from '../budget/usage-estima
 import { GatewayError } from '../errors.ts';
 import type { StreamPiece, ProviderStream } from '../providers/provider.ts';
 import { applyConditionalRoutes } from '../routing/conditional-routes.ts';
-import { route, RouteFailure, type RouteContext } from '../routing/router.ts';
+import { route, RouteFailure, type AttemptInput, type RouteContext } from '../routing/router.ts';
 import type { Deployment } from '../config/gateway-config.ts';
 import type { GatewayRuntime } from '../runtime.ts';
 import type { RequestLogRow } from '../store/request-log-repo.ts';
 import { admit, type Admission } from './admission.ts';
-import { withDeploymentDefaults, type EndpointSpec } from './endpoint-specs.ts';
+import type { Attempt, EndpointSpec } from './endpoint-specs.ts';
 import { parseBody } from './parse-body.ts';
 import { requestTags, upstreamBody } from './request-body.ts';
 import { writeSse } from './sse-writer.ts';
@@ -130,7 +130,7 @@ async function run<B extends ProxyBody>(job: Job<B>, req: FastifyRequest): Promi
         `conditional_routes.${job.body.model}[${chosen.rule}] -> ${chosen.model}`;
     }
   }
-  job.body = upstreamBody(job.body, job.admission.maxTokens);
+  job.body = (job.spec.upstreamBody ?? upstreamBody)(job.body, job.admission.maxTokens);
   return job.row.streamed ? streamed(job) : unary(job);
 }
 
@@ -182,6 +182,9 @@ async function settleUsage(
   row.completion_tokens =
     completion > 0 || outputText === '' ? completion : await estimateTextTokens(outputText);
   row.estimated = row.prompt_tokens !== prompt || row.completion_tokens !== completion;
+  // Parts of prompt_tokens: prompt-cache reads and writes, priced apart from fresh input.
+  row.cache_read_tokens = reported?.prompt_tokens_details?.cached_tokens ?? 0;
+  row.cache_write_tokens = reported?.cache_creation_input_tokens ?? 0;
   row.cost_usd = costOf(job.deployment, job.runtime.registry, row);
 }
 
@@ -195,16 +198,17 @@ function responseHeaders(job: Job<ProxyBody>): Record<string, string> {
 
 const callCtx = (ctx: RouteContext) => ({ signal: ctx.signal, dispatcher: ctx.dispatcher });
 
+function attempt(job: Job<ProxyBody>, input: AttemptInput): Attempt {
+  const { adapter, target, candidate } = input;
+  const promptTokens = job.ctx.promptTokens ?? (() => estimatePromptTokens(job.spec.name, job.body));
+  return { adapter, target, deployment: candidate.deployment, promptTokens };
+}
+
 async function unary<B extends ProxyBody>(job: Job<B>): Promise<void> {
   const { spec, ctx, row } = job;
   try {
-    const out = await route(ctx, job.model, false, ({ adapter, target, candidate }) =>
-      spec.call(
-        adapter,
-        target,
-        withDeploymentDefaults(job.body, candidate.deployment, spec.name === 'chat.completions'),
-        callCtx(ctx),
-      ),
+    const out = await route(ctx, job.model, false, (input) =>
+      spec.call(attempt(job, input), job.body, callCtx(ctx)),
     );
     job.deployment = out.candidate.deployment;
     setDeployment(row, out.candidate.deployment.provider, out.candidate.deployment.id, out.candidate.model);
@@ -233,9 +237,8 @@ async function streamed<B extends ProxyBody>(job: Job<B>): Promise<void> {
   let first: IteratorResult<StreamPiece, void>;
   let release: () => void;
   try {
-    const out = await route(ctx, job.model, true, async ({ adapter, target, candidate }) => {
-      const body = withDeploymentDefaults(job.body, candidate.deployment, spec.name === 'chat.completions');
-      const s = await stream(adapter, target, body, callCtx(ctx));
+    const out = await route(ctx, job.model, true, async (input) => {
+      const s = await stream(attempt(job, input), job.body, callCtx(ctx));
       // The stream counts as answered only once its first piece is here: until then, failures fall back.
       const head = await s.next();
       return { s, head };
@@ -253,8 +256,7 @@ async function streamed<B extends ProxyBody>(job: Job<B>): Promise<void> {
   }
 
   row.ttft_ms = Math.round((performance.now() - job.started) * 100) / 100;
-  const wantsUsage =
-    (job.body.stream_options as { include_usage?: boolean } | null | undefined)?.include_usage === true;
+  const wantsUsage = spec.dialect.forwardsUsageOnly(job.body);
   job.reply.hijack();
   const res = job.reply.raw;
   res.writeHead(200, {
@@ -273,7 +275,7 @@ async function streamed<B extends ProxyBody>(job: Job<B>): Promise<void> {
       text += piece.text;
       if (piece.usage) usage = piece.usage;
       if (piece.usageOnly && !wantsUsage) continue;
-      await writeSse(res, piece.data);
+      await writeSse(res, piece.data, piece.event);
     }
   } catch (err) {
     error =
@@ -297,7 +299,7 @@ async function streamed<B extends ProxyBody>(job: Job<B>): Promise<void> {
   finish(job);
   if (res.destroyed) return;
   // Never a silently truncated success: a failure after the first byte ends the stream with an error event.
-  if (error) await writeSse(res, JSON.stringify(error.toOpenAIBody()));
-  else await writeSse(res, '[DONE]');
+  const closing = error ? spec.dialect.failure(error) : spec.dialect.done;
+  if (closing) await writeSse(res, closing.data, closing.event);
   res.end();
 }

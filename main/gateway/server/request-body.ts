@@ -29,3 +29,34 @@ export function upstreamBody<B extends { max_tokens?: number | null; max_complet
   }
   return out;
 }
+
+/**
+ * The same for Anthropic's Messages API, where `metadata.user_id` is the API's own field (Claude Code sends
+ * it): that is kept, the gateway's `metadata.tags` removed, since Anthropic rejects unknown metadata keys.
+ */
+export function messagesUpstreamBody<B extends { max_tokens: number; metadata?: unknown }>(
+  body: B,
+  maxTokens: number | undefined,
+): B {
+  if (body.metadata === undefined && maxTokens === undefined) return body;
+  const { metadata, ...rest } = body;
+  const out = rest as B;
+  const userId = (metadata as { user_id?: unknown } | null | undefined)?.user_id;
+  if (typeof userId === 'string') out.metadata = { user_id: userId };
+  if (maxTokens !== undefined) {
+    out.max_tokens = maxTokens;
+    // Anthropic refuses a thinking budget that is not below max_tokens (and one under 1,024): a reply
+    // clamped by the money left thinks less, or not at all.
+    const thinking = (out as { thinking?: { type?: unknown; budget_tokens?: unknown } }).thinking;
+    if (
+      thinking?.type === 'enabled' &&
+      typeof thinking.budget_tokens === 'number' &&
+      thinking.budget_tokens >= maxTokens
+    ) {
+      const o = out as { thinking?: unknown };
+      if (maxTokens > 1024) o.thinking = { ...thinking, budget_tokens: maxTokens - 1 };
+      else delete o.thinking;
+    }
+  }
+  return out;
+}

@@ -17,15 +17,17 @@ declare module 'fastify' {
 const PUBLIC_PATHS = new Set(['/health/liveliness', '/health/liveness', '/health/readiness']);
 const ADMIN_PREFIXES = ['/key/', '/spend/', '/admin/', '/global/'];
 
-/** The caller's key from `Authorization: Bearer`, `x-api-key` or `api-key` (Azure-style clients). */
+/**
+ * The caller's key from `Authorization: Bearer`, `x-api-key` (Anthropic's SDK and Claude Code with
+ * ANTHROPIC_API_KEY) or `api-key` (Azure-style clients). Bearer wins when both are sent; an Authorization
+ * header of another scheme does not hide an x-api-key.
+ */
 export function presentedKey(req: FastifyRequest): string | undefined {
   const auth = req.headers.authorization;
-  if (auth) {
-    const m = /^Bearer\s+(.+)$/i.exec(auth.trim());
-    return m?.[1]?.trim() || undefined;
-  }
+  const bearer = auth ? /^Bearer\s+(.+)$/i.exec(auth.trim())?.[1]?.trim() : undefined;
+  if (bearer) return bearer;
   const x = req.headers['x-api-key'] ?? req.headers['api-key'];
-  return typeof x === 'string' && x ? x.trim() : undefined;
+  return typeof x === 'string' && x.trim() ? x.trim() : undefined;
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -42,7 +44,8 @@ export function installAuth(app: FastifyInstance, runtime: GatewayRuntime): void
   app.decorateRequest('caller', null as never);
   app.addHook('onRequest', async (req) => {
     const path = req.url.split('?', 1)[0] ?? '';
-    if (PUBLIC_PATHS.has(path)) return;
+    // The window's static files hold no secrets; the app asks for the master key before any /admin call.
+    if (PUBLIC_PATHS.has(path) || path === '/' || path === '/ui' || path.startsWith('/ui/')) return;
     const master = runtime.loaded.masterKey;
     const key = presentedKey(req);
     if (key !== undefined && master !== undefined && keysEqual(key, master)) {
@@ -70,7 +73,7 @@ export function installAuth(app: FastifyInstance, runtime: GatewayRuntime): void
       throw new GatewayError(
         401,
         'invalid_api_key',
-        'Missing API key: send it as Authorization: Bearer <key>',
+        'Missing API key: send it as Authorization: Bearer <key> or x-api-key: <key>',
       );
     }
     throw new GatewayError(401, 'invalid_api_key', 'Invalid API key');

@@ -1,7 +1,20 @@
-// The one place an error becomes a response body (OpenAI's shape); nothing else formats errors.
-import type { FastifyError, FastifyInstance } from 'fastify';
+// The one place an error becomes a response body (OpenAI's shape, or Anthropic's on the routes that speak
+// it); nothing else formats errors.
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Routes serving Anthropic's API (/v1/messages*) answer errors in its shape; all others in OpenAI's. */
+    errorDialect?: 'anthropic';
+  }
+}
+
+/** Whether a request's errors are written in Anthropic's shape (known from its route, even before parsing). */
+export function speaksAnthropic(req: FastifyRequest): boolean {
+  return req.routeOptions.config?.errorDialect === 'anthropic';
+}
 
 export function toGatewayError(err: unknown): GatewayError {
   if (err instanceof GatewayError) return err;
@@ -44,7 +57,8 @@ export function installErrorHandler(app: FastifyInstance, log: Logger): void {
         `${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
       );
     }
-    void reply.code(e.status).headers(e.headers).send(e.toOpenAIBody());
+    if (speaksAnthropic(req)) void reply.code(e.anthropicStatus).headers(e.headers).send(e.toAnthropicBody());
+    else void reply.code(e.status).headers(e.headers).send(e.toOpenAIBody());
   });
   app.setNotFoundHandler((req, reply) => {
     const e = new GatewayError(404, 'not_found', `No route ${req.method} ${req.url.split('?', 1)[0]}`);
