@@ -7,6 +7,8 @@ export interface Usage {
   prompt_tokens_details?: { cached_tokens?: number };
   /** The part of prompt_tokens written to the prompt cache (Anthropic bills it above the input price; LiteLLM's name). */
   cache_creation_input_tokens?: number;
+  /** USD the upstream billed for this request, when it reports its bill (OpenRouter's `usage.cost`). */
+  cost?: number;
 }
 
 export interface ToolCall {

@@ -5,17 +5,57 @@ import type {
   CompletionRequest,
   EmbeddingRequest,
 } from '../../shared/wire/openai-requests.ts';
+import { anthropicAdapter } from '../../main/gateway/providers/anthropic/index.ts';
 import { ollamaAdapter } from '../../main/gateway/providers/ollama/index.ts';
-import { openaiCompatibleAdapter } from '../../main/gateway/providers/openai-compatible/index.ts';
-import type { CallContext, ProviderTarget } from '../../main/gateway/providers/provider.ts';
-import { fakeEmbedding, type FakeUpstream } from '../support/fake-upstream-core.ts';
+import { azureAdapter } from '../../main/gateway/providers/azure/index.ts';
+import { geminiAdapter } from '../../main/gateway/providers/gemini/index.ts';
+import {
+  localOpenAICompatibleAdapter,
+  openaiCompatibleAdapter,
+} from '../../main/gateway/providers/openai-compatible/index.ts';
+import { openrouterAdapter } from '../../main/gateway/providers/openrouter/index.ts';
+import { startFakeAzure } from '../support/fake-azure.ts';
+import { startFakeGemini } from '../support/fake-gemini.ts';
+import { startFakeOpenRouter } from '../support/fake-openrouter.ts';
+import type { CallContext, ProviderAdapter, ProviderTarget } from '../../main/gateway/providers/provider.ts';
+import { fakeEmbedding, type FakeBehavior, type FakeUpstream } from '../support/fake-upstream-core.ts';
+import { startFakeAnthropic } from '../support/fake-anthropic.ts';
 import { startFakeOllama } from '../support/fake-ollama.ts';
 import { startFakeOpenAI } from '../support/fake-openai.ts';
 import { closedPort, collect, decodeFloat32Base64, gatewayError, take } from './contract-helpers.ts';
 
-const cases = [
+interface ContractCase {
+  name: string;
+  adapter: ProviderAdapter;
+  startFake: (opts: Partial<FakeBehavior>) => Promise<FakeUpstream>;
+  /** The request headers that carry the key; OpenAI's bearer token when unset. */
+  keyHeaders?: (key: string) => Record<string, string>;
+  /** What the upstream's tool-call ids look like; OpenAI's `call_…` when unset. */
+  toolCallId?: RegExp;
+  /** false: the upstream has no embeddings endpoint, and the adapter must refuse them with a 400. */
+  embeddings?: boolean;
+}
+
+const cases: ContractCase[] = [
   { name: 'openai-compatible', adapter: openaiCompatibleAdapter, startFake: startFakeOpenAI },
+  { name: 'openai-compatible (local)', adapter: localOpenAICompatibleAdapter, startFake: startFakeOpenAI },
+  {
+    name: 'azure',
+    adapter: azureAdapter,
+    startFake: startFakeAzure,
+    keyHeaders: (key) => ({ 'api-key': key }),
+  },
+  { name: 'openrouter', adapter: openrouterAdapter, startFake: startFakeOpenRouter },
+  { name: 'gemini', adapter: geminiAdapter, startFake: startFakeGemini },
   { name: 'ollama', adapter: ollamaAdapter, startFake: startFakeOllama },
+  {
+    name: 'anthropic',
+    adapter: anthropicAdapter,
+    startFake: startFakeAnthropic,
+    keyHeaders: (key) => ({ 'x-api-key': key }),
+    toolCallId: /^toolu_/,
+    embeddings: false,
+  },
 ];
 
 const KEY = 'sk-test-123';
@@ -33,7 +73,10 @@ const tools = [{ type: 'function', function: { name: 'get_weather', parameters: 
 
 const ctx = (): CallContext => ({ signal: new AbortController().signal });
 
-describe.each(cases)('$name adapter contract', ({ adapter, startFake }) => {
+describe.each(cases)('$name adapter contract', (c) => {
+  const { adapter, startFake } = c;
+  const keyHeaders = c.keyHeaders ?? ((key: string) => ({ authorization: `Bearer ${key}` }));
+  const hasEmbeddings = c.embeddings !== false;
   let fake: FakeUpstream;
   let target: ProviderTarget;
 
@@ -66,7 +109,7 @@ describe.each(cases)('$name adapter contract', ({ adapter, startFake }) => {
     expect(usage).toMatchObject(USAGE(6));
     expect(completion.usage).toMatchObject(USAGE(6));
     expect(fake.requests[0]?.body).toMatchObject({ model: 'm' });
-    expect(fake.requests[0]?.headers.authorization).toBe(`Bearer ${KEY}`);
+    expect(fake.requests[0]?.headers).toMatchObject(keyHeaders(KEY));
   });
 
   it('chat: reports no usage when the upstream reports none, and passes finish_reason length on', async () => {
@@ -120,7 +163,7 @@ describe.each(cases)('$name adapter contract', ({ adapter, startFake }) => {
     expect(choice.finish_reason).toBe('tool_calls');
     const call = choice.message.tool_calls[0]!;
     expect(call).toMatchObject({ type: 'function', function: { name: 'get_weather' } });
-    expect(call.id).toMatch(/^call_/);
+    expect(call.id).toMatch(c.toolCallId ?? /^call_/);
     expect(JSON.parse(call.function.arguments)).toEqual({ city: 'Oslo' });
 
     const pieces = await collect(await adapter.chatStream(target, { ...chatBody, tools }, ctx()));
@@ -161,7 +204,7 @@ describe.each(cases)('$name adapter contract', ({ adapter, startFake }) => {
     expect(usagePieces[0]).toMatchObject({ usageOnly: true, usage: USAGE(2) });
   });
 
-  it('embeddings: float vectors, in input order, with usage', async () => {
+  it.skipIf(!hasEmbeddings)('embeddings: float vectors, in input order, with usage', async () => {
     const body: EmbeddingRequest = { model: 'e', input: ['alpha beta', 'gamma'], encoding_format: 'float' };
     const result = await adapter.embeddings(target, body, ctx());
     expect(result.body).toMatchObject({
@@ -175,16 +218,25 @@ describe.each(cases)('$name adapter contract', ({ adapter, startFake }) => {
     expect(result.usage).toMatchObject({ prompt_tokens: 3, total_tokens: 3 });
   });
 
-  it('embeddings: base64 (the openai client default) decodes to the float vector', async () => {
-    const result = await adapter.embeddings(
-      target,
-      { model: 'e', input: 'alpha beta', encoding_format: 'base64' },
-      ctx(),
-    );
-    const data = (result.body as { data: { embedding: unknown }[] }).data;
-    expect(data).toHaveLength(1);
-    expect(typeof data[0]?.embedding).toBe('string');
-    expect(decodeFloat32Base64(data[0]!.embedding as string)).toEqual(fakeEmbedding('alpha beta', 8));
+  it.skipIf(!hasEmbeddings)(
+    'embeddings: base64 (the openai client default) decodes to the float vector',
+    async () => {
+      const result = await adapter.embeddings(
+        target,
+        { model: 'e', input: 'alpha beta', encoding_format: 'base64' },
+        ctx(),
+      );
+      const data = (result.body as { data: { embedding: unknown }[] }).data;
+      expect(data).toHaveLength(1);
+      expect(typeof data[0]?.embedding).toBe('string');
+      expect(decodeFloat32Base64(data[0]!.embedding as string)).toEqual(fakeEmbedding('alpha beta', 8));
+    },
+  );
+
+  it.runIf(!hasEmbeddings)('embeddings: refused with a clear 400 when the upstream has none', async () => {
+    const err = await gatewayError(adapter.embeddings(target, { model: 'e', input: 'alpha beta' }, ctx()));
+    expect(err).toMatchObject({ status: 400, code: 'invalid_request', retryable: false });
+    expect(fake.requests).toHaveLength(0);
   });
 
   it('listModels: names what the upstream lists', async () => {

@@ -29,15 +29,26 @@ const sse = (data: unknown): string => `data: ${typeof data === 'string' ? data 
 const id = (prefix: string): string => prefix + randomUUID().replaceAll('-', '').slice(0, 24);
 const now = (): number => Math.floor(Date.now() / 1000);
 
-function usageFor(body: Body, completionTokens: number) {
+/** How an OpenAI-compatible vendor's wire differs from OpenAI's; every hook optional, none by default. */
+export interface OpenAIWireVariant {
+  /** Extra usage fields (OpenRouter's `cost`), from the token counts. */
+  usageExtra?(usage: { prompt_tokens: number; completion_tokens: number }): Record<string, unknown>;
+  /** Events sent before a chat stream's role chunk (Azure's `prompt_filter_results` chunk). */
+  chatStreamPrelude?(): unknown[];
+  /** How the models list names a model (Gemini: `models/<name>`). */
+  modelId?(name: string): string;
+}
+
+function usageFor(body: Body, completionTokens: number, v: OpenAIWireVariant) {
   const prompt = promptWords(body);
-  return {
+  const usage = {
     prompt_tokens: prompt,
     completion_tokens: completionTokens,
     total_tokens: prompt + completionTokens,
     prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
     completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0 },
   };
+  return v.usageExtra ? { ...usage, ...v.usageExtra(usage) } : usage;
 }
 
 /** What the model "says": text pieces, or tool calls when the request offers tools and the script has some. */
@@ -59,7 +70,7 @@ function answer(body: Body, b: FakeBehavior) {
 const errorEvent = (message: string): string =>
   sse({ error: { message, type: 'server_error', param: null, code: null } });
 
-async function chat(ex: Exchange): Promise<void> {
+async function chat(ex: Exchange, v: OpenAIWireVariant): Promise<void> {
   const body = ex.req.body as Body;
   const b = ex.behavior;
   const { toolCalls, pieces, completionTokens, finish } = answer(body, b);
@@ -75,7 +86,7 @@ async function chat(ex: Exchange): Promise<void> {
       ...base,
       object: 'chat.completion',
       choices: [{ index: 0, message, logprobs: null, finish_reason: finish }],
-      ...(b.usage ? { usage: usageFor(body, completionTokens) } : {}),
+      ...(b.usage ? { usage: usageFor(body, completionTokens, v) } : {}),
     });
   }
   const includeUsage = body.stream_options?.include_usage === true;
@@ -91,20 +102,28 @@ async function chat(ex: Exchange): Promise<void> {
   const tail = [sse(chunk({}, finish))];
   if (includeUsage && b.usage) {
     tail.push(
-      sse({ ...base, object: 'chat.completion.chunk', choices: [], usage: usageFor(body, completionTokens) }),
+      sse({
+        ...base,
+        object: 'chat.completion.chunk',
+        choices: [],
+        usage: usageFor(body, completionTokens, v),
+      }),
     );
   }
   tail.push(sse('[DONE]'));
   await writeStream(ex, {
     contentType: 'text/event-stream; charset=utf-8',
-    head: [sse(chunk({ role: 'assistant', content: '', refusal: null }, null))],
+    head: [
+      ...(v.chatStreamPrelude?.() ?? []).map(sse),
+      sse(chunk({ role: 'assistant', content: '', refusal: null }, null)),
+    ],
     content,
     tail,
     errorEvent,
   });
 }
 
-async function completion(ex: Exchange): Promise<void> {
+async function completion(ex: Exchange, v: OpenAIWireVariant): Promise<void> {
   const body = ex.req.body as Body;
   const b = ex.behavior;
   const pieces = splitReply(b.reply, b.chunks);
@@ -119,13 +138,14 @@ async function completion(ex: Exchange): Promise<void> {
     return sendJson(ex.res, 200, {
       ...base,
       choices: [choice(b.reply, b.finishReason)],
-      ...(b.usage ? { usage: usageFor(body, pieces.length) } : {}),
+      ...(b.usage ? { usage: usageFor(body, pieces.length, v) } : {}),
     });
   }
   const includeUsage = body.stream_options?.include_usage === true;
   const extra = includeUsage ? { usage: null } : {};
   const tail = [sse({ ...base, choices: [choice('', b.finishReason)], ...extra })];
-  if (includeUsage && b.usage) tail.push(sse({ ...base, choices: [], usage: usageFor(body, pieces.length) }));
+  if (includeUsage && b.usage)
+    tail.push(sse({ ...base, choices: [], usage: usageFor(body, pieces.length, v) }));
   tail.push(sse('[DONE]'));
   await writeStream(ex, {
     contentType: 'text/event-stream; charset=utf-8',
@@ -163,16 +183,17 @@ function embeddings(ex: Exchange): void {
   });
 }
 
-const openaiWire: WireFormat = {
+/** OpenAI's wire format, or a vendor's variant of it (for fakes of Azure, Gemini, OpenRouter…). */
+export const openaiWireFormat = (v: OpenAIWireVariant = {}): WireFormat => ({
   routes: {
-    'POST /chat/completions': chat,
-    'POST /completions': completion,
+    'POST /chat/completions': (ex) => chat(ex, v),
+    'POST /completions': (ex) => completion(ex, v),
     'POST /embeddings': embeddings,
     'GET /models': (ex) =>
       sendJson(ex.res, 200, {
         object: 'list',
         data: ex.behavior.models.map((m) => ({
-          id: m,
+          id: v.modelId ? v.modelId(m) : m,
           object: 'model',
           created: 1_700_000_000,
           owned_by: 'fake',
@@ -193,7 +214,9 @@ const openaiWire: WireFormat = {
     type: 'invalid_request_error',
     code: 'model_not_found',
   }),
-};
+});
+
+const openaiWire = openaiWireFormat();
 
 /** Starts a fake OpenAI-compatible server; its `url` ends in `/v1`, as an api_base would. */
 export function startFakeOpenAI(opts: Partial<FakeBehavior> = {}): Promise<FakeUpstream> {

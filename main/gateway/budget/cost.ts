@@ -24,10 +24,10 @@ export function priceOf(d: Deployment, providers: ProviderLookup): DeploymentPri
       configInput: d.inputCostPerToken,
       configOutput: d.outputCostPerToken,
       // With the prefix: some hosts price the same model name differently (groq/openai/gpt-oss-*).
-      model: `${d.provider}/${d.model}`,
+      model: d.pricingModel ?? `${d.provider}/${d.model}`,
       local: providers.isLocal(d.provider),
     });
-    const table = lookupPrice(`${d.provider}/${d.model}`);
+    const table = lookupPrice(d.pricingModel ?? `${d.provider}/${d.model}`);
     p = {
       inputCostPerToken: resolved.inputCostPerToken,
       outputCostPerToken: resolved.outputCostPerToken,

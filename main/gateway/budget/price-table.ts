@@ -1,10 +1,11 @@
 // Built-in list prices for well-known cloud models, used when a deployment's config sets no price.
 // Every number below was read by hand from the source named for its vendor (or entry); none is derived
 // or guessed. They are standard-tier, pay-as-you-go prices: batch/flex/priority rates, long-context
-// surcharges (e.g. Gemini 2.5 Pro and Claude Sonnet 4/4.5 above 200k prompt tokens, GPT-5.4 above 272k),
+// surcharges (e.g. Gemini 2.5/3.1 Pro and Claude Sonnet 4/4.5 above 200k prompt tokens, GPT-5.4 above 272k),
 // and Anthropic cache-write premiums are not modelled, so very long prompts are under-counted.
 
-export type PriceVendor = 'openai' | 'anthropic' | 'google' | 'deepseek' | 'groq' | 'mistral';
+export type PriceVendor =
+  'openai' | 'anthropic' | 'google' | 'deepseek' | 'groq' | 'mistral' | 'together' | 'openrouter';
 
 export interface ModelPrice {
   vendor: PriceVendor;
@@ -41,6 +42,9 @@ export const VENDOR_PRICE_SOURCES: Readonly<Record<PriceVendor, string>> = {
   deepseek: `${LITELLM_SOURCE}, keys "deepseek/*" (which cite https://api-docs.deepseek.com/quick_start/pricing)`,
   groq: `${LITELLM_SOURCE}, keys "groq/*"`,
   mistral: `${LITELLM_SOURCE}, keys "mistral/*"`,
+  together: `${LITELLM_SOURCE}, keys "together_ai/*"`,
+  // OpenRouter also reports what each request cost (usage.cost): the table is only its fallback.
+  openrouter: `${LITELLM_SOURCE}, keys "openrouter/*" (litellm_provider "openrouter")`,
 };
 
 function chat(
@@ -48,18 +52,14 @@ function chat(
   input: number,
   output: number,
   cached: number | undefined,
-  maxInputTokens: number,
-  maxOutputTokens: number,
+  maxInputTokens: number | undefined,
+  maxOutputTokens: number | undefined,
   source?: string,
 ): ModelPrice {
-  const price: ModelPrice = {
-    vendor,
-    mode: 'chat',
-    inputCostPerToken: input,
-    outputCostPerToken: output,
-    maxInputTokens,
-    maxOutputTokens,
-  };
+  const price: ModelPrice = { vendor, mode: 'chat', inputCostPerToken: input, outputCostPerToken: output };
+  // Left out where the source lists no limit (several Together entries).
+  if (maxInputTokens !== undefined) price.maxInputTokens = maxInputTokens;
+  if (maxOutputTokens !== undefined) price.maxOutputTokens = maxOutputTokens;
   if (cached !== undefined) price.cachedInputCostPerToken = cached;
   if (source !== undefined) price.source = source;
   return Object.freeze(price);
@@ -84,7 +84,10 @@ const CLAUDE_3_5_SOURCE = `${ANTHROPIC_PAGE} (prices); ${LITELLM_SOURCE} (contex
 // priced differently from their alias get their own full key (see gpt-4o-2024-05-13).
 // Groq's gpt-oss keys keep the `groq/` prefix: other hosts (and local runtimes) serve those open-weight
 // models under the same `openai/gpt-oss-*` names at other prices. Its `-versatile` / `-instant` ids are
-// Groq's own, so they need no prefix.
+// Groq's own, so they need no prefix. The same holds for every open-weight model on Groq and Together
+// (`together_ai/…`), and for OpenRouter's resold models (`openrouter/…`, whose ids spell versions with
+// dots, `claude-sonnet-4.5`, so they would not match the vendors' own keys anyway; OpenRouter's
+// `openai/gpt-4o`-style ids fall through to OpenAI's keys, at OpenAI's prices).
 const ENTRIES: [string, ModelPrice][] = [
   // OpenAI
   ['gpt-5', chat('openai', 1.25e-6, 1e-5, 1.25e-7, 272_000, 128_000)],
@@ -127,6 +130,13 @@ const ENTRIES: [string, ModelPrice][] = [
   ['gemini-2.5-pro', chat('google', 1.25e-6, 1e-5, 1.25e-7, 1_048_576, 65_535)],
   ['gemini-2.5-flash', chat('google', 3e-7, 2.5e-6, 3e-8, 1_048_576, 65_535)],
   ['gemini-2.5-flash-lite', chat('google', 1e-7, 4e-7, 1e-8, 1_048_576, 65_535)],
+  ['gemini-flash-latest', chat('google', 3e-7, 2.5e-6, 7.5e-8, 1_048_576, 65_535)],
+  ['gemini-flash-lite-latest', chat('google', 1e-7, 4e-7, 2.5e-8, 1_048_576, 65_535)],
+  ['gemini-3.1-pro-preview', chat('google', 2e-6, 1.2e-5, 2e-7, 1_048_576, 65_536)],
+  ['gemini-3-flash-preview', chat('google', 5e-7, 3e-6, 5e-8, 1_048_576, 65_535)],
+  ['gemini-3.5-flash', chat('google', 1.5e-6, 9e-6, 1.5e-7, 1_048_576, 65_535)],
+  ['gemini-3.1-flash-lite', chat('google', 2.5e-7, 1.5e-6, 2.5e-8, 1_048_576, 65_536)],
+  ['gemini-3.1-flash-lite-preview', chat('google', 2.5e-7, 1.5e-6, 2.5e-8, 1_048_576, 65_536)],
 
   // DeepSeek
   ['deepseek-chat', chat('deepseek', 2.8e-7, 4.2e-7, 2.8e-8, 131_072, 8_192)],
@@ -137,12 +147,69 @@ const ENTRIES: [string, ModelPrice][] = [
   ['llama-3.1-8b-instant', chat('groq', 5e-8, 8e-8, undefined, 128_000, 8_192)],
   ['groq/openai/gpt-oss-120b', chat('groq', 1.5e-7, 6e-7, 7.5e-8, 131_072, 32_766)],
   ['groq/openai/gpt-oss-20b', chat('groq', 7.5e-8, 3e-7, 3.75e-8, 131_072, 32_768)],
+  ['groq/meta-llama/llama-4-maverick-17b-128e-instruct', chat('groq', 2e-7, 6e-7, undefined, 131_072, 8_192)],
+  ['groq/meta-llama/llama-4-scout-17b-16e-instruct', chat('groq', 1.1e-7, 3.4e-7, undefined, 131_072, 8_192)],
+  ['groq/moonshotai/kimi-k2-instruct-0905', chat('groq', 1e-6, 3e-6, 5e-7, 262_144, 16_384)],
+  ['groq/qwen/qwen3-32b', chat('groq', 2.9e-7, 5.9e-7, undefined, 131_000, 131_000)],
 
   // Mistral: `-latest` aliases move to new models over time; these are the prices they had that day.
   ['mistral-large-latest', chat('mistral', 5e-7, 1.5e-6, undefined, 262_144, 262_144)],
   ['mistral-medium-latest', chat('mistral', 1.5e-6, 7.5e-6, undefined, 262_144, 262_144)],
   ['mistral-small-latest', chat('mistral', 6e-8, 1.8e-7, undefined, 131_072, 131_072)],
+  ['ministral-8b-latest', chat('mistral', 1.5e-7, 1.5e-7, undefined, 262_144, 262_144)],
+  ['devstral-latest', chat('mistral', 4e-7, 2e-6, undefined, 256_000, 256_000)],
+  ['devstral-small-latest', chat('mistral', 1e-7, 3e-7, undefined, 256_000, 256_000)],
+  ['magistral-medium-latest', chat('mistral', 2e-6, 5e-6, undefined, 40_000, 40_000)],
+  ['magistral-small-latest', chat('mistral', 5e-7, 1.5e-6, undefined, 40_000, 40_000)],
+  ['pixtral-large-latest', chat('mistral', 2e-6, 6e-6, undefined, 128_000, 128_000)],
   ['mistral-embed', embedding('mistral', 1e-7, 8_192)],
+  ['codestral-embed', embedding('mistral', 1.5e-7, 8_192)],
+
+  // Together AI (serverless; keys lower-cased like every key here)
+  [
+    'together_ai/meta-llama/llama-3.3-70b-instruct-turbo',
+    chat('together', 8.8e-7, 8.8e-7, undefined, undefined, undefined),
+  ],
+  [
+    'together_ai/meta-llama/meta-llama-3.1-8b-instruct-turbo',
+    chat('together', 1.8e-7, 1.8e-7, undefined, undefined, undefined),
+  ],
+  [
+    'together_ai/meta-llama/llama-4-maverick-17b-128e-instruct-fp8',
+    chat('together', 2.7e-7, 8.5e-7, undefined, undefined, undefined),
+  ],
+  [
+    'together_ai/meta-llama/llama-4-scout-17b-16e-instruct',
+    chat('together', 1.8e-7, 5.9e-7, undefined, undefined, undefined),
+  ],
+  ['together_ai/deepseek-ai/deepseek-v3.1', chat('together', 6e-7, 1.7e-6, undefined, 128_000, 16_384)],
+  ['together_ai/deepseek-ai/deepseek-r1', chat('together', 3e-6, 7e-6, undefined, 128_000, 20_480)],
+  [
+    'together_ai/qwen/qwen3-coder-480b-a35b-instruct-fp8',
+    chat('together', 2e-6, 2e-6, undefined, 256_000, undefined),
+  ],
+  ['together_ai/openai/gpt-oss-120b', chat('together', 1.5e-7, 6e-7, undefined, 131_072, 131_072)],
+  ['together_ai/openai/gpt-oss-20b', chat('together', 5e-8, 2e-7, undefined, 128_000, undefined)],
+  [
+    'together_ai/moonshotai/kimi-k2-instruct-0905',
+    chat('together', 1e-6, 3e-6, undefined, 262_144, undefined),
+  ],
+  ['together_ai/moonshotai/kimi-k2.5', chat('together', 5e-7, 2.8e-6, undefined, 256_000, 256_000)],
+  ['together_ai/zai-org/glm-4.6', chat('together', 6e-7, 2.2e-6, undefined, 200_000, 200_000)],
+
+  // OpenRouter (what it lists for the model; Anthropic cache writes and long-context rates not modelled)
+  ['openrouter/anthropic/claude-opus-4.7', chat('openrouter', 5e-6, 2.5e-5, 5e-7, 1_000_000, 128_000)],
+  ['openrouter/anthropic/claude-opus-4.6', chat('openrouter', 5e-6, 2.5e-5, 5e-7, 1_000_000, 128_000)],
+  ['openrouter/anthropic/claude-opus-4.5', chat('openrouter', 5e-6, 2.5e-5, 5e-7, 200_000, 32_000)],
+  ['openrouter/anthropic/claude-opus-4.1', chat('openrouter', 1.5e-5, 7.5e-5, 1.5e-6, 200_000, 32_000)],
+  ['openrouter/anthropic/claude-sonnet-4.6', chat('openrouter', 3e-6, 1.5e-5, 3e-7, 1_000_000, 128_000)],
+  ['openrouter/anthropic/claude-sonnet-4.5', chat('openrouter', 3e-6, 1.5e-5, 3e-7, 1_000_000, 1_000_000)],
+  ['openrouter/anthropic/claude-sonnet-4', chat('openrouter', 3e-6, 1.5e-5, 3e-7, 1_000_000, 64_000)],
+  ['openrouter/anthropic/claude-haiku-4.5', chat('openrouter', 1e-6, 5e-6, 1e-7, 200_000, 200_000)],
+  ['openrouter/deepseek/deepseek-v3.2', chat('openrouter', 2.8e-7, 4e-7, 2.8e-8, 163_840, 163_840)],
+  ['openrouter/deepseek/deepseek-chat-v3.1', chat('openrouter', 2e-7, 8e-7, 2e-8, 163_840, 163_840)],
+  ['openrouter/google/gemini-3-flash-preview', chat('openrouter', 5e-7, 3e-6, 5e-8, 1_048_576, 65_535)],
+  ['openrouter/moonshotai/kimi-k2.5', chat('openrouter', 6e-7, 3e-6, 1e-7, 262_144, 262_144)],
 ];
 
 /** Keyed by lower-case model id. A Map, so names like `constructor` can never hit Object.prototype. */

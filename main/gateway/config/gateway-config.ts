@@ -12,6 +12,11 @@ export interface Deployment {
   provider: string;
   /** Upstream model name; for a wildcard entry it holds `*` where the requested name goes. */
   model: string;
+  /**
+   * The name prices are looked up under when it is not `provider/model`: `model_info.base_model`, e.g.
+   * `azure/gpt-4o` for an Azure deployment the user named `prod-chat`.
+   */
+  pricingModel?: string | undefined;
   apiBase: string | undefined;
   apiKeyRef: SecretRef | undefined;
   apiVersion: string | undefined;

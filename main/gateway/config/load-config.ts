@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { SecretStore } from '../secret-store.ts';
 import type { GatewayConfig } from './gateway-config.ts';
 import { normalizeConfig, type ProviderLookup } from './normalize-config.ts';
+import { applyEnvDefaults, defaultApiKey } from './provider-defaults.ts';
 import { describeSecretRef, resolveSecret } from './secret-refs.ts';
 import { validateConfigText } from './validate-config.ts';
 
@@ -37,9 +38,16 @@ export async function loadConfigText(file: string, text: string, opts: LoadOptio
   const { config, warnings } = normalizeConfig(validated.config, opts.providers);
   const sources = { env: { ...config.env, ...(opts.env ?? process.env) }, store: opts.secretStore };
 
+  warnings.push(...applyEnvDefaults(config.deployments, sources.env));
+
   const apiKeys = new Map<string, string>();
   for (const d of config.deployments) {
-    if (!d.apiKeyRef) continue;
+    if (!d.apiKeyRef) {
+      const fromEnv = defaultApiKey(d, sources.env);
+      if (fromEnv.key !== undefined) apiKeys.set(d.id, fromEnv.key);
+      if (fromEnv.warning !== undefined) warnings.push(fromEnv.warning);
+      continue;
+    }
     const value = await resolveSecret(d.apiKeyRef, sources).catch(() => undefined);
     if (value === undefined) {
       warnings.push(

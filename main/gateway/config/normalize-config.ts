@@ -76,6 +76,7 @@ export function normalizeConfig(
       index,
       provider: prefix,
       model: name,
+      pricingModel: info.base_model,
       apiBase: p.api_base,
       apiKeyRef: p.api_key === undefined ? undefined : parseSecretRef(p.api_key),
       apiVersion: p.api_version,

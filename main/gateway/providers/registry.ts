@@ -1,10 +1,22 @@
 // The only importer of adapters. Adding a provider: a folder beside this file and one line below.
 import type { ProviderLookup } from '../config/normalize-config.ts';
+import { anthropicAdapter } from './anthropic/index.ts';
+import { azureAdapter } from './azure/index.ts';
+import { geminiAdapter } from './gemini/index.ts';
 import { ollamaAdapter } from './ollama/index.ts';
-import { openaiCompatibleAdapter } from './openai-compatible/index.ts';
+import { localOpenAICompatibleAdapter, openaiCompatibleAdapter } from './openai-compatible/index.ts';
+import { openrouterAdapter } from './openrouter/index.ts';
 import type { ProviderAdapter } from './provider.ts';
 
-const ADAPTERS: readonly ProviderAdapter[] = [openaiCompatibleAdapter, ollamaAdapter];
+const ADAPTERS: readonly ProviderAdapter[] = [
+  openaiCompatibleAdapter,
+  localOpenAICompatibleAdapter,
+  ollamaAdapter,
+  anthropicAdapter,
+  azureAdapter,
+  openrouterAdapter,
+  geminiAdapter,
+];
 
 export class ProviderRegistry implements ProviderLookup {
   readonly #byPrefix = new Map<string, ProviderAdapter>();

@@ -4,7 +4,12 @@ import { GatewayError } from '../errors.ts';
 
 function extractMessage(text: string): { message: string; code?: string; param?: string } {
   try {
-    const body = JSON.parse(text) as { error?: unknown; message?: unknown };
+    const parsed: unknown = JSON.parse(text);
+    // Google's OpenAI-compatible layer wraps its error object in a one-element array.
+    const body = (Array.isArray(parsed) && parsed.length === 1 ? parsed[0] : parsed) as {
+      error?: unknown;
+      message?: unknown;
+    };
     const e = body.error;
     if (typeof e === 'string') return { message: e };
     if (e && typeof e === 'object') {

@@ -26,8 +26,19 @@ function textOf(chunk: OpenAIChunk): string {
   return text;
 }
 
+export interface RelayOptions {
+  /** Filters the usage a chunk reports before it reaches the ledger. */
+  usage?(raw: unknown): Usage | undefined;
+  /** Chunks for which this is true are not relayed (they still count as the first byte). */
+  skip?(chunk: Record<string, unknown>): boolean;
+}
+
 /** Relays an upstream OpenAI SSE stream piece by piece; the `data` text is the upstream's own bytes. */
-export async function* relayOpenAIStream(res: UpstreamResponse, req: UpstreamRequest): ProviderStream {
+export async function* relayOpenAIStream(
+  res: UpstreamResponse,
+  req: UpstreamRequest,
+  opts: RelayOptions = {},
+): ProviderStream {
   let finished = false;
   try {
     for await (const data of sseData(res.body)) {
@@ -52,9 +63,11 @@ export async function* relayOpenAIStream(res: UpstreamResponse, req: UpstreamReq
         );
       }
       if (chunk.choices?.some((c) => (c as { finish_reason?: unknown }).finish_reason)) finished = true;
+      if (opts.skip?.(chunk as Record<string, unknown>)) continue;
       const piece: StreamPiece = { data, text: textOf(chunk) };
-      if (chunk.usage) {
-        piece.usage = chunk.usage;
+      const usage = chunk.usage && opts.usage ? opts.usage(chunk.usage) : chunk.usage;
+      if (usage) {
+        piece.usage = usage;
         if (!chunk.choices || chunk.choices.length === 0) piece.usageOnly = true;
       }
       yield piece;
