@@ -36,6 +36,11 @@ export const deploymentTestOutput = z.object({
   deployment_id: z.string(),
   /** `provider/model`, as in the config. */
   model: z.string(),
+  /** `request`: a tiny real request was sent (and recorded in the ledger); `models`: only the model list was asked (wildcards). */
+  method: z.enum(['request', 'models']),
+  /** The model's answer to the test prompt, when it answered in text. */
+  reply: z.string().optional(),
+  cost_usd: z.number(),
   error: testErrorSchema.optional(),
 });
 

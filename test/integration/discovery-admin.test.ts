@@ -125,12 +125,26 @@ describe('provider.models', () => {
 });
 
 describe('deployment.test', () => {
-  it('reports latency for a deployment that answers, by id or by alias', async () => {
+  it('sends a tiny real request and reports latency and the answer, by id or by alias', async () => {
+    openai.reset();
     expect((await admin.post('/admin/deployment.test', { id: 'cloud-2' })).body).toEqual({
       ok: true,
       latency_ms: expect.any(Number),
       deployment_id: 'cloud-2',
       model: 'openai/gpt-b',
+      method: 'request',
+      reply: expect.any(String),
+      cost_usd: 0,
+    });
+    // The model itself was asked, not just the model list: a wrong model name would show here.
+    const sent = openai.requests.find((r) => r.path.endsWith('/chat/completions'));
+    expect(sent?.body).toMatchObject({ model: 'gpt-b', max_tokens: 5 });
+    // It is real traffic, so it is in the ledger, tagged as a test.
+    expect(
+      gw.rows().find((r) => r.endpoint === 'deployment.test' && r.deployment_id === 'cloud-2'),
+    ).toMatchObject({
+      status: 200,
+      tags: ['deployment.test'],
     });
     const byAlias = await admin.post('/admin/deployment.test', { alias: 'cloud' });
     expect(byAlias.body).toMatchObject({ ok: true, deployment_id: 'cloud-1', model: 'openai/gpt-a' });

@@ -1,11 +1,14 @@
 // What a provider offers (so the UI can add its models with one click) and whether one deployment answers
 // (with the exact upstream error when it does not).
+import { randomUUID } from 'node:crypto';
 import type { discoveryOperations } from '../../../shared/admin/discovery.ts';
 import type { Deployment } from '../config/gateway-config.ts';
 import { describeSecretRef, parseSecretRef, resolveSecret } from '../config/secret-refs.ts';
 import { GatewayError } from '../errors.ts';
-import { probeDeployment } from '../routing/probe.ts';
+import { costOf, priceOf } from '../budget/cost.ts';
+import { sendTestRequest, type TestRequestResult } from '../routing/test-request.ts';
 import type { GatewayRuntime } from '../runtime.ts';
+import type { RequestLogRow } from '../store/request-log-repo.ts';
 import { redactSecrets } from '../secrets/credential-hint.ts';
 import type { AdminDeps, HandlersFor } from './handler-types.ts';
 import { knownSecrets, listModelsAt, providerEndpoint, testError } from './upstream-check.ts';
@@ -72,19 +75,63 @@ export function discoveryHandlers(deps: AdminDeps): HandlersFor<typeof discovery
     'deployment.test': async ({ id, alias }) => {
       const d = findDeployment(runtime, id, alias);
       const { config, apiKeys } = runtime.loaded;
-      const r = await probeDeployment(d, {
+      const r = await sendTestRequest(d, {
         config,
         apiKeys,
         registry: runtime.registry,
         dispatcher: runtime.dispatcher,
       });
+      const cost = r.sentRequest ? recordTest(runtime, d, r) : 0;
       return {
         ok: r.error === undefined,
         latency_ms: r.latencyMs,
         deployment_id: d.id,
         model: `${d.provider}/${d.model}`,
+        method: r.sentRequest ? ('request' as const) : ('models' as const),
+        ...(r.reply !== undefined ? { reply: r.reply } : {}),
+        cost_usd: cost,
         ...(r.error ? { error: testError(r.error, knownSecrets(runtime)) } : {}),
       };
     },
   };
+}
+
+/** A test request is real traffic that may cost money: it gets its ledger row like any other. */
+function recordTest(runtime: GatewayRuntime, d: Deployment, r: TestRequestResult): number {
+  const row: RequestLogRow = {
+    id: `test_${randomUUID().replace(/-/g, '')}`,
+    ts: runtime.clock(),
+    key_id: null,
+    endpoint: 'deployment.test',
+    alias: d.alias,
+    provider: d.provider,
+    deployment_id: d.id,
+    model: d.model,
+    status: r.error?.status ?? 200,
+    error_code: r.error?.code ?? null,
+    prompt_tokens: r.usage?.prompt_tokens ?? 0,
+    completion_tokens: r.usage?.completion_tokens ?? 0,
+    estimated: false,
+    cost_usd: 0,
+    latency_ms: r.latencyMs,
+    ttft_ms: r.error ? null : r.latencyMs,
+    streamed: false,
+    attempts: [
+      {
+        deployment: d.id,
+        provider: d.provider,
+        status: r.error?.status ?? 200,
+        code: r.error?.code ?? null,
+        latency_ms: r.latencyMs,
+      },
+    ],
+    tags: ['deployment.test'],
+    cache_read_tokens: 0,
+    cache_write_tokens: 0,
+  };
+  const billed = r.usage?.cost;
+  row.cost_usd = typeof billed === 'number' ? billed : costOf(d, runtime.registry, row);
+  row.cost_source = typeof billed === 'number' ? 'upstream' : priceOf(d, runtime.registry).source;
+  runtime.book.settle(undefined, undefined, row);
+  return row.cost_usd;
 }
