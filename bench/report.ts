@@ -1,0 +1,164 @@
+// From rounds of measurements to the result: medians per target, per-round paired deltas against direct
+// and ratios against the floor (then their medians), the targets with PASS/FAIL, the JSON file and the
+// markdown table.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Measurement, Metrics, PhaseName, Sizes } from './phases.ts';
+import { median } from './stats.ts';
+import type { TargetName } from './targets.ts';
+
+type PerTarget<T> = Partial<Record<TargetName, T>>;
+
+export interface Round {
+  order: TargetName[];
+  results: PerTarget<Measurement>;
+}
+
+export interface PhaseResult {
+  rounds: Round[];
+  /** Median over rounds of each metric, per target. */
+  median: PerTarget<Metrics>;
+  /** Median over rounds of (target − direct) in the same round. */
+  vsDirect: PerTarget<Metrics>;
+  /** Median over rounds of switchyard ÷ floor in the same round. */
+  switchyardVsFloor: Metrics;
+  /** Median over rounds of (switchyard − direct) ÷ (floor − direct): Switchyard's overhead in floors. */
+  overheadVsFloor: Metrics;
+}
+
+export interface Check {
+  name: string;
+  measured: number | null;
+  limit: number;
+  unit: string;
+  comparison: '<=' | '>=';
+  result: 'PASS' | 'FAIL' | 'NOT MEASURABLE';
+  note?: string;
+}
+
+export interface BenchResult {
+  schema: 1;
+  date: string;
+  startedAt: string;
+  finishedAt: string;
+  quick: boolean;
+  note: string;
+  machine: Record<string, unknown>;
+  loadavg: { start: number[]; end: number[] };
+  sizes: Sizes;
+  targets: TargetName[];
+  phases: Partial<Record<PhaseName, PhaseResult>>;
+  memory: {
+    /** Right after `listening on`, before any request. */
+    startRssMb: PerTarget<number>;
+    idleRssMb: PerTarget<number>;
+    /** The heap part of the idle RSS (RssAnon). */
+    idleAnonMb: PerTarget<number>;
+    peakRssMb: PerTarget<number>;
+  };
+  coldStart: PerTarget<{ runsMs: number[]; medianMs: number | null }>;
+  ledger: { measurable: boolean; reason: string };
+  streams: { total: number; complete: number; problems: string[] };
+  /** Requests that failed in any phase; a valid run has none. */
+  failures: number;
+  checks: Check[];
+}
+
+function metricNames(rounds: Round[]): string[] {
+  const names = new Set<string>();
+  for (const r of rounds) for (const m of Object.values(r.results)) for (const k in m.metrics) names.add(k);
+  return [...names];
+}
+
+export function summarizePhase(rounds: Round[]): PhaseResult {
+  const names = metricNames(rounds);
+  const targets = [...new Set(rounds.flatMap((r) => Object.keys(r.results) as TargetName[]))];
+  const over = (f: (r: Round, metric: string) => number | null | undefined): Metrics =>
+    Object.fromEntries(names.map((k) => [k, median(rounds.map((r) => f(r, k)))]));
+  const value = (r: Round, t: TargetName, k: string) => r.results[t]?.metrics[k] ?? null;
+  const minus = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
+  const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : a / b);
+
+  const out: PhaseResult = { rounds, median: {}, vsDirect: {}, switchyardVsFloor: {}, overheadVsFloor: {} };
+  for (const t of targets) {
+    out.median[t] = over((r, k) => value(r, t, k));
+    if (t !== 'direct' && targets.includes('direct')) {
+      out.vsDirect[t] = over((r, k) => minus(value(r, t, k), value(r, 'direct', k)));
+    }
+  }
+  if (targets.includes('switchyard') && targets.includes('floor')) {
+    out.switchyardVsFloor = over((r, k) => ratio(value(r, 'switchyard', k), value(r, 'floor', k)));
+    if (targets.includes('direct')) {
+      out.overheadVsFloor = over((r, k) =>
+        ratio(
+          minus(value(r, 'switchyard', k), value(r, 'direct', k)),
+          minus(value(r, 'floor', k), value(r, 'direct', k)),
+        ),
+      );
+    }
+  }
+  return out;
+}
+
+function check(
+  name: string,
+  measured: number | null | undefined,
+  comparison: '<=' | '>=',
+  limit: number,
+  unit: string,
+): Check {
+  const m = measured ?? null;
+  const ok = m !== null && (comparison === '<=' ? m <= limit : m >= limit);
+  return {
+    name,
+    measured: m,
+    limit,
+    unit,
+    comparison,
+    result: m === null ? 'NOT MEASURABLE' : ok ? 'PASS' : 'FAIL',
+  };
+}
+
+/** The issue's targets, each judged on this run's medians. */
+export function targetChecks(r: Omit<BenchResult, 'checks'>): Check[] {
+  const c1 = r.phases.c1;
+  const c64 = r.phases['c64'];
+  const paced = r.phases['sse-paced'];
+  const checks: Check[] = [
+    check('c=1 overhead Δp50, switchyard ÷ floor', c1?.overheadVsFloor.p50Ms, '<=', 1.3, '×'),
+    check('c=64 CPU per request, switchyard ÷ floor', c64?.switchyardVsFloor.cpuUsPerReq, '<=', 1.3, '×'),
+    check('c=64 throughput, switchyard ÷ floor', c64?.switchyardVsFloor.rps, '>=', 0.75, '×'),
+    check('paced SSE TTFB overhead p50 (vs direct)', paced?.vsDirect.switchyard?.ttfbP50Ms, '<=', 1.5, 'ms'),
+    check('paced SSE per-chunk delay p99 (vs direct)', paced?.vsDirect.switchyard?.lagP99Ms, '<=', 1, 'ms'),
+    check(
+      'paced SSE CPU per stream, switchyard ÷ floor',
+      paced?.switchyardVsFloor.cpuUsPerStream,
+      '<=',
+      1.3,
+      '×',
+    ),
+    {
+      ...check('ledger on ÷ off throughput', null, '>=', 0.9, '×'),
+      note: r.ledger.reason,
+    },
+    check('RSS idle after warm-up', r.memory.idleRssMb.switchyard, '<=', 100, 'MB'),
+    check('RSS peak at c=64', r.memory.peakRssMb.switchyard, '<=', 140, 'MB'),
+    check('cold start, spawn to `listening on` (median)', r.coldStart.switchyard?.medianMs, '<=', 500, 'ms'),
+  ];
+  checks.push({
+    ...check(
+      'SSE streams verified complete',
+      r.streams.total === 0 ? null : r.streams.complete / r.streams.total,
+      '>=',
+      1,
+      'share',
+    ),
+    note: `${r.streams.complete} of ${r.streams.total}`,
+  });
+  return checks;
+}
+
+export function writeJson(file: string, value: unknown): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+}
