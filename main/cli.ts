@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, startGateway } from './gateway/index.ts';
 import { defaultDataDir } from './gateway/paths.ts';
+import { readListenSettingsSync } from './gateway/settings-file.ts';
+import { openKeychain } from './gateway/secrets/keytar-secret-store.ts';
 
 const USAGE = `Usage: npm run serve -- [--config <file>] [--data-dir <dir>] [--port <n>] [--host <addr>]
 
@@ -32,19 +34,31 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
+  // The host and port chosen in the app's Settings (<data-dir>/settings.json), unless given here.
+  const saved = readListenSettingsSync(dataDir);
   // Digits only: Number() would also take '', '1e3' and '0x10', and an empty value would mean "any port".
-  const port = values.port === undefined ? 4141 : /^\d{1,5}$/.test(values.port) ? Number(values.port) : NaN;
+  const port =
+    values.port === undefined
+      ? (saved.port ?? 4141)
+      : /^\d{1,5}$/.test(values.port)
+        ? Number(values.port)
+        : NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     process.stderr.write(`--port must be a whole number from 0 to 65535, not '${values.port}'\n\n${USAGE}\n`);
     return 2;
   }
 
+  // The OS keychain when one answers within a few seconds; otherwise keychain/NAME reads
+  // SWITCHYARD_SECRET_NAME and credentials cannot be stored (startGateway says so in its log).
+  const secretStore = await openKeychain();
   let gateway;
   try {
     gateway = await startGateway({
-      dataDir: resolve(values['data-dir'] ?? defaultDataDir()),
+      secretStore,
+      dataDir,
       configPath: values.config === undefined ? undefined : resolve(values.config),
-      host: values.host ?? '127.0.0.1',
+      host: values.host ?? saved.host ?? '127.0.0.1',
       port,
     });
   } catch (err) {

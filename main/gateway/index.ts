@@ -4,18 +4,24 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dispatcher } from 'undici';
 import type { Plan } from '../../shared/config/litellm-config-schema.ts';
-import { ConfigError, loadConfigFile, loadConfigText, type LoadedConfig } from './config/load-config.ts';
+import { ConfigError, loadConfigFile, loadConfigText } from './config/load-config.ts';
 import { ollamaUrlFromEnv, writeStarterConfig } from './config/starter-config.ts';
 import { watchConfig, type ConfigWatcher } from './config/watch-config.ts';
+import { ConfigEditor } from './config/config-editor.ts';
+import type { DesktopHooks, GatewayControl } from './gateway-control.ts';
+import { PauseSwitch } from './pause-state.ts';
 import { stderrLogger, type Logger } from './logger.ts';
 import { ProviderRegistry } from './providers/registry.ts';
 import { GatewayRuntime } from './runtime.ts';
-import { envSecretStore, type SecretStore } from './secret-store.ts';
+import { describeSecretStore, envSecretStore, type SecretStore } from './secrets/secret-store.ts';
 import { buildServer } from './server/build-server.ts';
+import { createAdminHandlers } from './admin/handlers.ts';
+import { dispatchAdmin } from './admin/dispatch.ts';
 import { openDatabase } from './store/db.ts';
 import { RequestLogRepo } from './store/request-log-repo.ts';
 import { KeysRepo } from './store/keys-repo.ts';
 import { SpendRepo } from './store/spend-repo.ts';
+import { CredentialsRepo } from './store/credentials-repo.ts';
 import { BudgetBook } from './budget/budget-book.ts';
 import { RateLimiter } from './budget/rate-limiter.ts';
 import { EventBus } from './events.ts';
@@ -32,6 +38,10 @@ export interface GatewayOptions {
   configPath?: string | undefined;
   host?: string;
   port?: number;
+  /**
+   * Where `keychain/NAME` credentials live: the CLI passes the OS keychain when one answers (openKeychain),
+   * the desktop shell its own. Default: read-only SWITCHYARD_SECRET_NAME from the environment.
+   */
   secretStore?: SecretStore;
   logger?: Logger;
   env?: Record<string, string | undefined>;
@@ -44,6 +54,8 @@ export interface GatewayOptions {
   clock?: () => number;
   /** How long shutdown lets in-flight requests and streams finish (default 10 s). */
   drainTimeoutMs?: number;
+  /** What the desktop shell offers the admin API (start at login); absent when headless. */
+  desktop?: DesktopHooks;
 }
 
 export interface Gateway {
@@ -52,6 +64,8 @@ export interface Gateway {
   port: number;
   configPath: string;
   runtime: GatewayRuntime;
+  /** Runs an admin operation in-process, validated like POST /admin/<op> (the desktop shell's IPC and tray). */
+  admin(op: string, input: unknown): Promise<unknown>;
   /** Reloads the config file now; resolves after the attempt (errors keep the old config and are logged). */
   reload(): Promise<void>;
   close(): Promise<void>;
@@ -64,6 +78,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const secretStore = opts.secretStore ?? envSecretStore(process.env);
   const registry = new ProviderRegistry();
   const loadOpts = { providers: registry, secretStore, env };
+  const storeNote = describeSecretStore(secretStore);
+  if (secretStore.backend === 'none') log.warn(storeNote);
+  else log.info(storeNote);
 
   const configPath = opts.configPath ?? join(opts.dataDir, 'config.yaml');
   if (opts.configPath === undefined && !existsSync(configPath)) {
@@ -110,24 +127,57 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const stopProbes = startBackgroundProbes(runtime);
   const stopWebhook = forwardEventsToWebhook(events, () => runtime.loaded.config.alertWebhookUrl, log);
 
-  const onText = async (text: string) => {
-    let next: LoadedConfig;
-    try {
-      next = await loadConfigText(configPath, text, loadOpts);
-    } catch (err) {
-      const why = err instanceof ConfigError ? err.problems.join('; ') : String(err);
-      // Name the file: with several configs about, "which one?" is the first thing the user asks.
-      log.error(`config reload of ${configPath} failed, keeping the previous config: ${why}`);
-      return;
-    }
-    for (const w of next.warnings) log.warn(w);
-    runtime.swap(next);
-    log.info(`config reloaded: ${next.config.deployments.length} deployment(s)`);
-  };
+  // The app's edits and the watcher's reloads share one queue (config-editor.ts): a reload re-reads the file
+  // itself, and skips a text the gateway already runs on (an edit the app just wrote).
+  const editor = new ConfigEditor({
+    path: configPath,
+    load: (text) => loadConfigText(configPath, text, loadOpts),
+    current: () => runtime.loaded,
+    apply: (next) => runtime.swap(next),
+    providers: registry,
+    log,
+  });
+  const onText = (_text: string) => editor.reloadFromDisk();
   const watcher: ConfigWatcher | undefined =
     opts.watch === false ? undefined : watchConfig(configPath, onText, loaded.text);
 
-  const app = buildServer({ runtime, host, dbOk: () => db.open, spend: new SpendRepo(db) });
+  // A credential set or deleted through the admin API: resolve the config's secrets again, so the next
+  // request uses it without a restart (in-flight ones keep theirs). Queued with the app's edits and the
+  // watcher's reloads, so none of them swaps in secrets resolved before the change. When the file on disk
+  // cannot be loaded (an invalid edit in progress), the running config's own text is resolved again.
+  const reloadSecrets = async () => {
+    try {
+      await editor.refresh();
+      return;
+    } catch (err) {
+      log.warn(
+        `a credential changed; ${configPath} cannot be loaded, so only the running config's secrets are refreshed: ${(err as Error).message}`,
+      );
+    }
+    const text = runtime.loaded.text;
+    try {
+      const next = await loadConfigText(configPath, text, loadOpts);
+      if (runtime.loaded.text === text) runtime.swap(next);
+    } catch (err) {
+      const why = err instanceof ConfigError ? err.problems.join('; ') : String(err);
+      log.error(`a credential changed but the config's secrets could not be resolved again: ${why}`);
+    }
+  };
+  const secretDeps = { secrets: secretStore, credentialTimes: new CredentialsRepo(db), env, reloadSecrets };
+  const control: GatewayControl = {
+    editor,
+    pause: await PauseSwitch.open(opts.dataDir),
+    dataDir: opts.dataDir,
+    configPath,
+    startedAt: Date.now(),
+    listening: { host, port: opts.port ?? 4141, url: '' },
+    desktop: opts.desktop,
+    log,
+  };
+  const spend = new SpendRepo(db);
+  // One set of handlers serves HTTP and in-process callers (the desktop shell's IPC and tray) alike.
+  const adminHandlers = createAdminHandlers({ runtime, spend, ...secretDeps, control });
+  const app = buildServer({ runtime, host, dbOk: () => db.open, spend, secretDeps, control, adminHandlers });
   let stopping = false;
   // A keep-alive socket whose stream ends during shutdown turns idle after close() swept the idle ones,
   // and would hold the exit until the client hangs up (minutes for some IDEs): close it once it is idle.
@@ -146,6 +196,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   }
   const port = Number(new URL(address).port);
   const urlHost = host.includes(':') ? `[${host}]` : host;
+  control.listening = { host, port, url: `http://${urlHost}:${port}` };
+  if (control.pause.paused)
+    log.warn('the gateway is paused (since before this start): resume it to serve requests');
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -175,6 +228,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     port,
     configPath,
     runtime,
+    admin: (op, input) => dispatchAdmin(adminHandlers, op, input),
     reload: async () => {
       if (watcher) return watcher.reloadNow();
       const { readFile } = await import('node:fs/promises');

@@ -26,6 +26,14 @@ function weightedShuffle(list: Candidate[], random: () => number): Candidate[] {
   return out;
 }
 
+const byOrder = (a: Candidate, b: Candidate) =>
+  (a.deployment.order ?? Infinity) - (b.deployment.order ?? Infinity);
+
+/**
+ * `litellm_params.order` ranks deployments under every strategy, as LiteLLM's router does (it keeps only
+ * the lowest order before the strategy picks): the strategy orders each rank, lower ranks go first, and
+ * deployments without an order come last. Without any order set, the strategy alone decides.
+ */
 export function orderCandidates(
   strategy: RoutingStrategy,
   group: Candidate[],
@@ -33,9 +41,20 @@ export function orderCandidates(
   random: () => number = Math.random,
 ): Candidate[] {
   if (group.length < 2) return group;
+  const ordered = byStrategy(strategy, group, health, random);
+  // Array.prototype.sort is stable: the strategy's order survives within each rank.
+  return group.some((c) => c.deployment.order !== undefined) ? [...ordered].sort(byOrder) : ordered;
+}
+
+function byStrategy(
+  strategy: RoutingStrategy,
+  group: Candidate[],
+  health: DeploymentHealth,
+  random: () => number,
+): Candidate[] {
   switch (strategy) {
     case 'order':
-      return [...group].sort((a, b) => (a.deployment.order ?? Infinity) - (b.deployment.order ?? Infinity));
+      return [...group].sort(byOrder);
     case 'least-busy':
       return weightedShuffle(group, random).sort(
         (a, b) => health.inflight(a.deployment.id) - health.inflight(b.deployment.id),
