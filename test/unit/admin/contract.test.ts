@@ -27,7 +27,11 @@ import { openDatabase, type Db } from '../../../main/gateway/store/db.ts';
 import { KeysRepo } from '../../../main/gateway/store/keys-repo.ts';
 import { RequestLogRepo, type RequestLogRow } from '../../../main/gateway/store/request-log-repo.ts';
 import { SpendRepo } from '../../../main/gateway/store/spend-repo.ts';
+import { CredentialsRepo } from '../../../main/gateway/store/credentials-repo.ts';
+import { MemorySecretStore } from '../../../main/gateway/secrets/secret-store.ts';
+import { startFakeOpenAI, type FakeUpstream } from '../../support/fake-openai.ts';
 import { tempDir } from '../../support/temp-gateway.ts';
+import { testControl } from '../../support/test-control.ts';
 
 const NOW = new Date(2026, 5, 10, 12, 0, 0).getTime();
 const plans = new Map<string, Plan>([['pro', { models: ['cloud'], max_budget: 5, budget_duration: '1mo' }]]);
@@ -35,7 +39,16 @@ const plans = new Map<string, Plan>([['pro', { models: ['cloud'], max_budget: 5,
 let dir: string;
 let db: Db;
 let handlers: AdminHandlers;
+/** The 'cloud' alias's deployment ids in the running config (model.* operations change them). */
+let cloudIds: () => string[];
 let ledger: RequestLogRepo;
+
+// credential.test, provider.models and deployment.test ask an upstream: this one, on 127.0.0.1.
+let fake: FakeUpstream;
+beforeAll(async () => {
+  fake = await startFakeOpenAI();
+});
+afterAll(() => fake?.close());
 
 beforeAll(() => {
   dir = tempDir();
@@ -46,17 +59,32 @@ beforeAll(() => {
   const book = new BudgetBook(keysRepo, ledger, new EventBus(), clock);
   const keys = new KeyService(keysRepo, book, clock, () => plans);
   // The handlers read the key service, the clock, the config's deployments and the router's health.
-  const deployment = normalizeConfig(
-    { model_list: [{ model_name: 'cloud', litellm_params: { model: 'openai/gpt-4o-mini' } }] },
-    new ProviderRegistry(),
-  ).config;
+  const config = {
+    model_list: [
+      { model_name: 'cloud', litellm_params: { model: 'openai/gpt-4o-mini' } },
+      { model_name: 'probe', litellm_params: { model: 'openai/fake-model', api_base: fake.url } },
+    ],
+  };
+  const deployment = normalizeConfig(config, new ProviderRegistry()).config;
   const runtime = {
     keys,
+    book,
     clock,
-    loaded: { config: deployment },
+    loaded: { config: deployment, apiKeys: new Map() },
+    registry: new ProviderRegistry(),
     health: new DeploymentHealth(clock),
   } as unknown as GatewayRuntime;
-  handlers = createAdminHandlers({ runtime, spend: new SpendRepo(db) });
+  handlers = createAdminHandlers({
+    runtime,
+    spend: new SpendRepo(db),
+    secrets: new MemorySecretStore(),
+    credentialTimes: new CredentialsRepo(db),
+    env: {},
+    reloadSecrets: async () => {},
+    // The config editor over a real config.yaml holding `config`, for the models/gateway/settings operations.
+    control: testControl(dir, runtime, config, new MemorySecretStore()),
+  });
+  cloudIds = () => runtime.loaded.config.deployments.filter((d) => d.alias === 'cloud').map((d) => d.id);
 });
 
 afterAll(() => {
@@ -134,6 +162,30 @@ describe('real calls through dispatch', () => {
       'spend.report': () => ({ group_by: ['key', 'alias', 'model', 'provider', 'day', 'tag'] }),
       'key.delete': () => ({ key_aliases: ['contract'] }),
       'router.health': () => ({}),
+      'keychain.status': () => ({}),
+      'credential.set': () => ({ name: 'vendor', secret: 'sk-contract-0123456789abcdef' }),
+      'credential.list': () => ({}),
+      'credential.test': () => ({ name: 'vendor', provider: 'openai', api_base: fake.url }),
+      'provider.models': () => ({ provider: 'openai', api_base: fake.url, api_key: 'keychain/vendor' }),
+      'deployment.test': () => ({ alias: 'probe' }),
+      'credential.delete': () => ({ name: 'vendor' }),
+      'usage.summary': () => ({ days: 7 }),
+      'models.list': () => ({}),
+      'model.add': () => ({ alias: 'cloud', model: 'openai/gpt-4o', api_key: 'keychain/vendor' }),
+      'model.setPrimary': () => ({ alias: 'cloud', deployment_id: cloudIds().at(-1)! }),
+      'model.reorder': () => ({ alias: 'cloud', deployment_ids: cloudIds().reverse() }),
+      'model.update': () => ({ id: cloudIds()[0]!, rpm: 10, input_cost_per_million: 1 }),
+      'alias.update': () => ({ alias: 'cloud', system_prompt: 'Be brief.', params: { temperature: 0.5 } }),
+      'model.remove': () => ({ id: cloudIds().at(-1)! }),
+      'gateway.status': () => ({}),
+      'gateway.pause': () => ({}),
+      'gateway.resume': () => ({}),
+      'settings.get': () => ({}),
+      'settings.update': () => ({ port: 4242 }),
+      'master_key.rotate': () => ({}),
+      'master_key.reveal': () => ({}),
+      'config.export': () => ({}),
+      'config.import': () => ({ yaml: 'model_list: []\n' }),
     };
     expect(Object.keys(calls).sort()).toEqual([...ADMIN_OPERATIONS].sort());
 
@@ -201,6 +253,8 @@ describe('input validation in dispatch', () => {
     'spend.logs': [
       [{ start_date: '10/06/2026' }, 'start_date'],
       [{ limit: 100_000 }, 'limit'],
+      [{ status: 'failed' }, 'status'],
+      [{ fallback: 'yes' }, 'fallback'],
     ],
     'spend.report': [
       [{}, 'group_by'],
@@ -208,6 +262,55 @@ describe('input validation in dispatch', () => {
       [{ group_by: ['week'] }, 'group_by[0]'],
     ],
     'router.health': [[[], '(top level)']],
+    'keychain.status': [[[], '(top level)']],
+    'credential.list': [[[], '(top level)']],
+    'credential.set': [
+      [{ name: 'a b', secret: 'sk-x' }, 'name'],
+      [{ name: 'a', secret: ' \n' }, 'secret'],
+    ],
+    'credential.delete': [[{ name: 'x'.repeat(65) }, 'name']],
+    'credential.test': [
+      [{ name: 'a' }, 'provider'],
+      [{ name: 'a', provider: 'openai', api_base: 'ftp://x' }, 'api_base'],
+    ],
+    'provider.models': [[{ provider: 'openai', api_key: 'sk-raw-key-not-a-reference' }, 'api_key']],
+    'deployment.test': [
+      [{}, '(top level)'],
+      [{ id: 'a', alias: 'b' }, '(top level)'],
+    ],
+    'usage.summary': [
+      [{ days: 0 }, 'days'],
+      [{ days: 1.5 }, 'days'],
+    ],
+    'models.list': [[[], '(top level)']],
+    'model.add': [
+      [{ alias: 'x', model: 'gpt-4o' }, 'model'],
+      [{ alias: 'x', model: 'openai/x', api_key: 'sk-raw-key-not-a-reference' }, 'api_key'],
+      [{ alias: 'x', model: 'openai/x', params: { temprature: 1 } }, 'params.temprature'],
+    ],
+    'model.setPrimary': [[{ alias: 'cloud' }, 'deployment_id']],
+    'model.reorder': [[{ alias: 'cloud', deployment_ids: [] }, 'deployment_ids']],
+    'model.update': [
+      [{}, 'id'],
+      [{ id: 'a', rpm: 0 }, 'rpm'],
+    ],
+    'model.remove': [[{}, 'id']],
+    'alias.update': [[{ alias: 'a', fallbacks: 'b' }, 'fallbacks']],
+    'gateway.status': [[[], '(top level)']],
+    'gateway.pause': [[[], '(top level)']],
+    'gateway.resume': [[[], '(top level)']],
+    'settings.get': [[[], '(top level)']],
+    'settings.update': [
+      [{ port: 70_000 }, 'port'],
+      [{ start_at_login: 'yes' }, 'start_at_login'],
+    ],
+    'master_key.reveal': [[[], '(top level)']],
+    'master_key.rotate': [[[], '(top level)']],
+    'config.export': [[[], '(top level)']],
+    'config.import': [
+      [{}, 'yaml'],
+      [{ yaml: '' }, 'yaml'],
+    ],
   };
 
   for (const op of ADMIN_OPERATIONS) {
