@@ -12,6 +12,12 @@ export const spendLogsInput = z.object({
   key_alias: z.string().min(1).optional(),
   /** The alias requested. */
   model: z.string().min(1).optional(),
+  /** The provider that answered (the `litellm_params.model` prefix: `openai`, `ollama_chat`, …). */
+  provider: z.string().min(1).optional(),
+  /** `error`: the request failed (status 400 and above). */
+  status: z.enum(['ok', 'error']).optional(),
+  /** Only requests another deployment answered after the first failed (or, false, the others). */
+  fallback: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).optional(),
   start_date: date.optional(),
   end_date: date.optional(),
   limit: z.coerce.number().int().positive().max(10_000).optional(),

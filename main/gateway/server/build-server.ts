@@ -7,13 +7,18 @@ import { installAuth } from './plugins/auth.ts';
 import { installBodyLimit, MAX_BODY_LIMIT } from './plugins/body-limit.ts';
 import { installErrorHandler } from './plugins/error-handler.ts';
 import { installHostGuard } from './plugins/host-guard.ts';
-import { createAdminHandlers } from '../admin/handlers.ts';
+import { installPause } from './plugins/pause.ts';
+import { createAdminHandlers, type AdminHandlers } from '../admin/handlers.ts';
+import type { SecretDeps } from '../admin/handler-types.ts';
 import type { SpendRepo } from '../store/spend-repo.ts';
+import type { GatewayControl } from '../gateway-control.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
 import { registerProbeRoute } from './routes/deployment-probe.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerModelRoutes } from './routes/models.ts';
 import { registerProxyRoutes } from './routes/openai-proxy.ts';
+import { registerAnthropicRoutes } from './routes/anthropic-messages.ts';
+import { registerUiRoutes } from './routes/ui.ts';
 
 export interface BuildOptions {
   runtime: GatewayRuntime;
@@ -21,9 +26,16 @@ export interface BuildOptions {
   host: string;
   dbOk: () => boolean;
   spend: SpendRepo;
+  /** The credential store and what the credential and discovery admin operations need with it. */
+  secretDeps: SecretDeps;
+  /** The config editor, pause switch and listen address the admin API works with. */
+  control: GatewayControl;
+  /** The admin handlers, when the caller also calls them in-process (the desktop shell's IPC and tray). */
+  adminHandlers?: AdminHandlers;
 }
 
-export function buildServer({ runtime, host, dbOk, spend }: BuildOptions): FastifyInstance {
+export function buildServer(opts: BuildOptions): FastifyInstance {
+  const { runtime, host, dbOk, spend, secretDeps, control } = opts;
   const app = Fastify({
     logger: false,
     // The configured limit is enforced per request by installBodyLimit, so a reload can change it.
@@ -40,6 +52,7 @@ export function buildServer({ runtime, host, dbOk, spend }: BuildOptions): Fasti
   installErrorHandler(app, runtime.log);
   installHostGuard(app, host);
   installAuth(app, runtime);
+  installPause(app, () => control.pause.paused);
   installBodyLimit(app, runtime);
   // Every endpoint takes JSON: a text/plain body gets 415 and a hint, not a confusing "must be an object".
   app.removeContentTypeParser('text/plain');
@@ -47,6 +60,11 @@ export function buildServer({ runtime, host, dbOk, spend }: BuildOptions): Fasti
   registerModelRoutes(app, runtime);
   registerProbeRoute(app, runtime);
   registerProxyRoutes(app, runtime);
-  registerAdminRoutes(app, createAdminHandlers({ runtime, spend }));
+  registerAnthropicRoutes(app, runtime);
+  registerAdminRoutes(
+    app,
+    opts.adminHandlers ?? createAdminHandlers({ runtime, spend, ...secretDeps, control }),
+  );
+  registerUiRoutes(app);
   return app;
 }

@@ -1,11 +1,17 @@
 // Reads over the request ledger for spend reporting. Keys are joined for their aliases.
 import type { Db } from './db.ts';
 import type { RequestLogRow } from './request-log-repo.ts';
+import { FELL_BACK_SQL, UsageRepo } from './usage-repo.ts';
 
 export interface SpendFilter {
   keyId?: string;
   keyAlias?: string;
   alias?: string;
+  provider?: string;
+  /** `error`: status 400 and above. */
+  outcome?: 'ok' | 'error';
+  /** Whether another deployment answered after the first failed. */
+  fellBack?: boolean;
   since?: number;
   until?: number;
   limit?: number;
@@ -29,8 +35,11 @@ export interface SpendRowWithKey extends RequestLogRow {
 
 export class SpendRepo {
   readonly #db: Db;
+  /** The Overview page's reads over the same ledger. */
+  readonly usage: UsageRepo;
   constructor(db: Db) {
     this.#db = db;
+    this.usage = new UsageRepo(db);
   }
 
   #where(f: SpendFilter): { sql: string; args: Record<string, unknown> } {
@@ -43,6 +52,9 @@ export class SpendRepo {
     if (f.keyId !== undefined) add('r.key_id = @keyId', 'keyId', f.keyId);
     if (f.keyAlias !== undefined) add('k.key_alias = @keyAlias', 'keyAlias', f.keyAlias);
     if (f.alias !== undefined) add('r.alias = @alias', 'alias', f.alias);
+    if (f.provider !== undefined) add('r.provider = @provider', 'provider', f.provider);
+    if (f.outcome !== undefined) where.push(f.outcome === 'error' ? 'r.status >= 400' : 'r.status < 400');
+    if (f.fellBack !== undefined) where.push(f.fellBack ? FELL_BACK_SQL : `NOT ${FELL_BACK_SQL}`);
     if (f.since !== undefined) add('r.ts >= @since', 'since', f.since);
     if (f.until !== undefined) add('r.ts < @until', 'until', f.until);
     return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', args };

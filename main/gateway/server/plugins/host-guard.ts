@@ -26,10 +26,33 @@ export function hostAllowed(hostHeader: string | undefined, boundHost: string): 
   return false;
 }
 
+/**
+ * A browser sends Origin with every POST. Another page on this machine (a dev server on localhost:3000)
+ * cannot read admin answers without CORS, and its JSON bodies need a preflight that fails, but a body-less
+ * POST needs none: without this check it could pause the gateway or rotate the master key in open mode.
+ */
+export function originAllowed(origin: string | undefined, hostHeader: string | undefined): boolean {
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === (hostHeader ?? '').toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
+const ADMIN_PATH = /^\/(admin|key|spend|global)\//;
+
 export function installHostGuard(app: FastifyInstance, boundHost: string): void {
   app.addHook('onRequest', async (req) => {
     if (!hostAllowed(req.headers.host, boundHost)) {
       throw new GatewayError(403, 'forbidden_host', `Host '${req.headers.host ?? ''}' is not allowed`);
+    }
+    if (ADMIN_PATH.test(req.url) && !originAllowed(req.headers.origin, req.headers.host)) {
+      throw new GatewayError(
+        403,
+        'forbidden_host',
+        `Cross-origin admin request from '${req.headers.origin ?? ''}' refused: use the window at /ui`,
+      );
     }
   });
 }

@@ -89,4 +89,16 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE request_log ADD COLUMN cost_source TEXT;
     `,
   },
+  {
+    version: 4,
+    // When each keychain credential was last set: the keychain holds only the secret. Never the secret
+    // or its hint here.
+    name: 'credential set times',
+    sql: `
+      CREATE TABLE credential_meta (
+        name   TEXT PRIMARY KEY,
+        set_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
