@@ -1,7 +1,7 @@
 // The desktop app's life: one instance, the gateway in-process, a tray that stays when the window closes,
 // notifications for the core's events, the admin contract over IPC, and a quit that lets in-flight
 // requests finish. Everything Electron is reached through the surface, so tests run this with a fake.
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { GatewayEvent } from '../gateway/events.ts';
 import type { Logger } from '../gateway/logger.ts';
 import type { SecretStore } from '../gateway/secrets/secret-store.ts';
@@ -112,6 +112,8 @@ export async function runDesktopApp(opts: DesktopAppOptions): Promise<DesktopApp
     ...(opts.openSecretStore ? { openSecretStore: opts.openSecretStore } : {}),
     ...(opts.ollamaUrl !== undefined ? { ollamaUrl: opts.ollamaUrl } : {}),
     ...(opts.watchConfig !== undefined ? { watch: opts.watchConfig } : {}),
+    // The same built window the app shows is what a browser gets at /ui.
+    rendererDir: dirname(opts.rendererIndexPath),
   });
 
   const startGateway = async () => {

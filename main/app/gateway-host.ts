@@ -27,6 +27,8 @@ export interface GatewayHostOptions {
   /** Tests: a fixed starter config location for Ollama, and no file watching. */
   ollamaUrl?: string;
   watch?: boolean;
+  /** The built window, also served at /ui for a browser (the bundle's out/renderer). */
+  rendererDir?: string;
 }
 
 export interface GatewayHost {
@@ -73,6 +75,7 @@ export function createGatewayHost(opts: GatewayHostOptions): GatewayHost {
         secretStore: secrets,
         logger: opts.logger,
         desktop: opts.desktop,
+        ...(opts.rendererDir !== undefined ? { rendererDir: opts.rendererDir } : {}),
         ...(opts.ollamaUrl !== undefined ? { ollamaUrl: opts.ollamaUrl } : {}),
         ...(opts.watch !== undefined ? { watch: opts.watch } : {}),
       });

@@ -56,6 +56,8 @@ export interface GatewayOptions {
   drainTimeoutMs?: number;
   /** What the desktop shell offers the admin API (start at login); absent when headless. */
   desktop?: DesktopHooks;
+  /** The built window served at /ui; default out/renderer beside the sources (a bundle passes its own). */
+  rendererDir?: string;
 }
 
 export interface Gateway {
@@ -177,7 +179,16 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const spend = new SpendRepo(db);
   // One set of handlers serves HTTP and in-process callers (the desktop shell's IPC and tray) alike.
   const adminHandlers = createAdminHandlers({ runtime, spend, ...secretDeps, control });
-  const app = buildServer({ runtime, host, dbOk: () => db.open, spend, secretDeps, control, adminHandlers });
+  const app = buildServer({
+    runtime,
+    host,
+    dbOk: () => db.open,
+    spend,
+    secretDeps,
+    control,
+    adminHandlers,
+    rendererDir: opts.rendererDir,
+  });
   let stopping = false;
   // A keep-alive socket whose stream ends during shutdown turns idle after close() swept the idle ones,
   // and would hold the exit until the client hangs up (minutes for some IDEs): close it once it is idle.

@@ -21,6 +21,8 @@ import { registerAnthropicRoutes } from './routes/anthropic-messages.ts';
 import { registerUiRoutes } from './routes/ui.ts';
 
 export interface BuildOptions {
+  /** The built window served at /ui (default: out/renderer beside the sources). */
+  rendererDir?: string | undefined;
   runtime: GatewayRuntime;
   /** The host the server binds, which the Host guard also accepts. */
   host: string;
@@ -65,6 +67,6 @@ export function buildServer(opts: BuildOptions): FastifyInstance {
     app,
     opts.adminHandlers ?? createAdminHandlers({ runtime, spend, ...secretDeps, control }),
   );
-  registerUiRoutes(app);
+  registerUiRoutes(app, opts.rendererDir);
   return app;
 }

@@ -27,7 +27,13 @@ afterEach(async () => {
 });
 
 async function launch(
-  opts: { argv?: string[]; port?: number; lock?: boolean; whileStarting?: (e: FakeElectron) => void } = {},
+  opts: {
+    argv?: string[];
+    port?: number;
+    lock?: boolean;
+    whileStarting?: (e: FakeElectron) => void;
+    index?: string;
+  } = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'sy-desktop-'));
   const dataDir = join(dir, 'data');
@@ -41,7 +47,7 @@ async function launch(
   const app = await runDesktopApp({
     surface: electron,
     dataDir,
-    rendererIndexPath: INDEX,
+    rendererIndexPath: opts.index ?? INDEX,
     preloadPath: '/opt/switchyard/out/preload/preload.cjs',
     resourcesDir: RESOURCES,
     logger,
@@ -98,6 +104,16 @@ describe('desktop app', () => {
     expect(electron.windows).toHaveLength(1);
     expect(electron.window!.loaded).toEqual([pathToFileURL(INDEX).href]);
     expect(electron.headersListener).toBeDefined();
+  });
+
+  it('serves a browser at /ui the same built window it shows', async () => {
+    const renderer = mkdtempSync(join(tmpdir(), 'sy-renderer-'));
+    cleanups.push(() => rmSync(renderer, { recursive: true, force: true }));
+    writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>the bundled window</title>');
+    const { app } = await launch({ index: join(renderer, 'index.html') });
+    const res = await fetch(`${app.host.running()!.url}/ui/`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('the bundled window');
   });
 
   it('serves the admin contract over IPC to its window, with envelopes for errors', async () => {
