@@ -23,12 +23,12 @@ function useRoute() {
   return route;
 }
 
-function Page({ page, openMode }: { page: PageId; openMode: boolean }) {
+function Page({ page, params, openMode }: { page: PageId; params: URLSearchParams; openMode: boolean }) {
   switch (page) {
     case 'overview':
       return <OverviewPage />;
     case 'keys':
-      return <KeysPage />;
+      return <KeysPage focusKey={params.get('key') ?? undefined} />;
     case 'models':
       return <ModelsPage />;
     case 'providers':
@@ -91,7 +91,7 @@ export function App() {
         </nav>
         <main className="content">
           <StatusBar openMode={state.openMode} />
-          <Page page={route.page} openMode={state.openMode} />
+          <Page page={route.page} params={route.params} openMode={state.openMode} />
         </main>
       </div>
     </ClientContext.Provider>

@@ -213,8 +213,15 @@ describe('the window at /ui', () => {
     async () => {
       await go('Apps & keys');
       const row = page.getByTestId('key-row-continue-laptop');
-      await row.getByRole('button', { name: 'Edit' }).click();
+      // The tray's "Custom…" cap opens the window at #/keys?key=<id>: that key's editor.
+      const listed = await new AdminApi(gw.url, MASTER).get('/key/list', {
+        key_alias: 'continue-laptop',
+        return_full_object: 'true',
+      });
+      const id = listed.body.keys[0].id as string;
+      await page.evaluate((k) => (location.hash = `#/keys?key=${k}`), id);
       const form = page.getByRole('dialog', { name: 'Edit continue-laptop' });
+      await form.waitFor();
       await form.locator('input[name=max_budget]').fill('10');
       await form.locator('select[name=budget_duration]').selectOption('1d');
       await form.locator('input[name=rpm_limit]').fill('100');

@@ -1,5 +1,5 @@
 // Apps & keys: one key per tool, each with its own cap, limits and line in the usage numbers.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { KeyInfo, KeySettings } from '../../../shared/admin/keys.ts';
 import { useAction, useAdmin, useClient } from '../api/use-admin.ts';
 import { useAliases, useGatewayUrl } from '../api/use-gateway.ts';
@@ -22,7 +22,8 @@ type Modal =
 
 const nameOf = (k: KeyInfo) => k.key_alias ?? k.key_name;
 
-export function KeysPage() {
+/** `focusKey`: a key id from the URL (`#/keys?key=<id>`, the tray's "Custom…" cap): opens that key's editor. */
+export function KeysPage({ focusKey }: { focusKey?: string | undefined } = {}) {
   const client = useClient();
   const keys = useAdmin('key.list', { size: 1000 }, { refreshMs: 15_000 });
   const { aliases } = useAliases();
@@ -58,6 +59,11 @@ export function KeysPage() {
   });
 
   const list = keys.data?.keys ?? [];
+  const focused = focusKey === undefined ? undefined : list.find((k) => k.id === focusKey);
+  useEffect(() => {
+    if (focused) setModal({ kind: 'edit', key: focused });
+    // Once per key asked for: a reload of the list must not reopen a dialog the user closed.
+  }, [focused?.id]);
   const newButton = (
     <button
       type="button"
