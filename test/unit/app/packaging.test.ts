@@ -17,6 +17,7 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   main: string;
   scripts: Record<string, string>;
   dependencies: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
 };
 const builderConfig = parse(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as Record<
   string,
@@ -129,7 +130,7 @@ describe('the Electron bundles', () => {
     ].map((m) => m[1]!);
     expect(specifiers).toContain('electron');
     expect(specifiers).toContain('better-sqlite3');
-    const deps = Object.keys(pkg.dependencies);
+    const deps = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.optionalDependencies ?? {})];
     const stray = specifiers.filter(
       (s) =>
         s !== 'electron' &&
