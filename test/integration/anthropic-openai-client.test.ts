@@ -1,6 +1,7 @@
 // An `anthropic/…` deployment behind the running gateway, used through the official `openai` client:
 // what a user configuring Claude in config.yaml sees, and what the ledger records.
 import OpenAI from 'openai';
+import { lookupPrice } from '../../main/gateway/budget/pricing.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeAnthropic, type FakeAnthropic } from '../support/fake-anthropic.ts';
 import { startTestGateway, type TestGateway } from '../support/temp-gateway.ts';
@@ -51,6 +52,10 @@ describe('an anthropic/ deployment through the gateway', () => {
     expect(res.usage).toMatchObject({ prompt_tokens: 1006, completion_tokens: 5 });
     expect(fake.requests[0]?.headers['x-api-key']).toBe(UPSTREAM_KEY);
     expect(fake.requests[0]?.body).toMatchObject({ model: 'claude-sonnet-4-20250514', system: 'Be brief.' });
+    // Anthropic requires max_tokens; a client that names none gets the model's output limit.
+    const limit = lookupPrice('claude-sonnet-4-20250514')?.maxOutputTokens;
+    expect(limit).toBeGreaterThan(4096);
+    expect((fake.requests[0]?.body as { max_tokens: number }).max_tokens).toBe(limit);
     const row = gw.rows()[0]!;
     expect(row).toMatchObject({
       provider: 'anthropic',

@@ -21,6 +21,8 @@ export interface ProviderTarget {
   firstByteTimeoutMs: number;
   /** Milliseconds for the whole call. */
   totalTimeoutMs: number;
+  /** The model's output-token limit (model_info, else the price table), for providers that require max_tokens. */
+  maxOutputTokens?: number | undefined;
 }
 
 export interface CallContext {

@@ -7,6 +7,7 @@ import { GatewayError } from '../errors.ts';
 import type { GatewayConfig } from '../config/gateway-config.ts';
 import type { ProviderAdapter, ProviderTarget } from '../providers/provider.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
+import { priceOf } from '../budget/cost.ts';
 import type { RateLimiter } from '../budget/rate-limiter.ts';
 import type { AttemptRecord } from '../store/request-log-repo.ts';
 import type { DeploymentHealth } from './deployment-health.ts';
@@ -89,6 +90,7 @@ export function targetFor(
     apiVersion: d.apiVersion,
     firstByteTimeoutMs: stream ? Math.min(d.streamTimeoutMs, d.timeoutMs) : d.timeoutMs,
     totalTimeoutMs: d.timeoutMs,
+    maxOutputTokens: d.maxOutputTokens ?? priceOf(d, ctx.registry).maxOutputTokens,
   };
 }
 

@@ -45,13 +45,13 @@ function stopSequences(stop: unknown): string[] | undefined {
 }
 
 /** Sampling and bookkeeping fields that chat and legacy completions share. */
-function commonFields(body: Body): Body {
+function commonFields(body: Body, defaultMaxTokens: number): Body {
   if (typeof body.n === 'number' && body.n > 1) {
     throw invalid('Anthropic returns one choice per request; n must be 1', 'n');
   }
   const out: Body = {};
   const maxTokens = body.max_completion_tokens ?? body.max_tokens;
-  out.max_tokens = typeof maxTokens === 'number' ? maxTokens : DEFAULT_MAX_TOKENS;
+  out.max_tokens = typeof maxTokens === 'number' ? maxTokens : defaultMaxTokens;
   const stop = stopSequences(body.stop);
   if (stop) out.stop_sequences = stop;
   // OpenAI's temperature runs 0–2, Anthropic's 0–1.
@@ -110,7 +110,7 @@ function thinkingConfig(body: Body): Body | undefined {
  * max_tokens, LiteLLM's rule (budget + its default); with one too small, the budget is added on top so
  * the answer still gets the room the client asked for.
  */
-function applyThinking(out: Body, body: Body, thinking: Body): void {
+function applyThinking(out: Body, body: Body, thinking: Body, defaultMaxTokens: number): void {
   out.thinking = thinking;
   if (thinking.type === 'disabled') return;
   // Thinking is incompatible with a changed temperature or top_k, and with top_p below 0.95.
@@ -120,7 +120,7 @@ function applyThinking(out: Body, body: Body, thinking: Body): void {
   const budget = thinking.budget_tokens;
   if (thinking.type !== 'enabled' || typeof budget !== 'number') return;
   const asked = body.max_completion_tokens ?? body.max_tokens;
-  if (typeof asked !== 'number') out.max_tokens = budget + DEFAULT_MAX_TOKENS;
+  if (typeof asked !== 'number') out.max_tokens = Math.max(defaultMaxTokens, budget + DEFAULT_MAX_TOKENS);
   else if (asked <= budget) out.max_tokens = budget + asked;
 }
 
@@ -144,10 +144,15 @@ function jsonTool(format: unknown): Body | undefined {
   return undefined;
 }
 
+/**
+ * `defaultMaxTokens`: what to send when the client names no max_tokens (Anthropic requires one): the
+ * model's own output limit when model_info or the price table knows it.
+ */
 export function toAnthropicChat(
   model: string,
   request: ChatCompletionRequest,
   stream: boolean,
+  defaultMaxTokens: number = DEFAULT_MAX_TOKENS,
 ): AnthropicRequest {
   const body = request as Body;
   const { system, messages } = toAnthropicMessages(request.messages);
@@ -157,7 +162,12 @@ export function toAnthropicChat(
       'messages',
     );
   }
-  const out: Body = { model, messages, ...(system === undefined ? {} : { system }), ...commonFields(body) };
+  const out: Body = {
+    model,
+    messages,
+    ...(system === undefined ? {} : { system }),
+    ...commonFields(body, defaultMaxTokens),
+  };
   const tools = (request.tools ?? []).map((t, i) => toAnthropicTool(t, i));
   // A tool_choice without tools is an error upstream; OpenAI clients send `"none"` that way.
   const choice = tools.length > 0 ? toolChoice(body.tool_choice, body.parallel_tool_calls) : undefined;
@@ -169,13 +179,18 @@ export function toAnthropicChat(
   const thinks = thinking !== undefined && thinking.type !== 'disabled';
   if (json && !thinks) out.tool_choice = { type: 'tool', name: JSON_TOOL_NAME };
   else if (choice) out.tool_choice = choice;
-  if (thinking) applyThinking(out, body, thinking);
+  if (thinking) applyThinking(out, body, thinking, defaultMaxTokens);
   if (stream) out.stream = true;
   return { body: out, jsonMode: json !== undefined };
 }
 
 /** Legacy completions (editors' autocomplete): the prompt becomes the one user message, as in LiteLLM. */
-export function toAnthropicCompletion(model: string, request: CompletionRequest, stream: boolean): Body {
+export function toAnthropicCompletion(
+  model: string,
+  request: CompletionRequest,
+  stream: boolean,
+  defaultMaxTokens: number = DEFAULT_MAX_TOKENS,
+): Body {
   const { prompt } = request;
   let text: string;
   if (typeof prompt === 'string') text = prompt;
@@ -186,7 +201,11 @@ export function toAnthropicCompletion(model: string, request: CompletionRequest,
       : 'Anthropic takes one prompt per request';
     throw invalid(why, 'prompt');
   }
-  const out: Body = { model, messages: [{ role: 'user', content: text }], ...commonFields(request as Body) };
+  const out: Body = {
+    model,
+    messages: [{ role: 'user', content: text }],
+    ...commonFields(request as Body, defaultMaxTokens),
+  };
   if (stream) out.stream = true;
   return out;
 }

@@ -11,7 +11,7 @@ import type {
 } from '../provider.ts';
 import { PROVIDER_SPEC_VERSION } from '../provider.ts';
 import { anthropicRequest, postJson } from './api.ts';
-import { toAnthropicChat, toAnthropicCompletion } from './chat-request.ts';
+import { DEFAULT_MAX_TOKENS, toAnthropicChat, toAnthropicCompletion } from './chat-request.ts';
 import { toChatCompletion, toTextCompletion } from './chat-response.ts';
 import { chatEventMapper, completionEventMapper } from './chat-stream.ts';
 import { anthropicEvents } from './event-stream.ts';
@@ -20,6 +20,10 @@ import { ANTHROPIC_BASE, toOpenAIUsage, type MessageWire, type StreamEventWire }
 
 /** Pages of /v1/models followed at most; Anthropic lists a few dozen models, 1,000 a page. */
 const MAX_MODEL_PAGES = 20;
+
+// Anthropic requires max_tokens; a client that names none gets the model's whole output limit, as it
+// would from OpenAI (whose max_tokens is optional), when model_info or the price table knows it.
+const defaultMaxTokens = (target: ProviderTarget) => target.maxOutputTokens ?? DEFAULT_MAX_TOKENS;
 
 async function stream(
   target: ProviderTarget,
@@ -41,22 +45,22 @@ export const anthropicAdapter: ProviderAdapter = {
   defaultApiBase: () => ANTHROPIC_BASE,
 
   async chat(target, body, ctx) {
-    const { body: request, jsonMode } = toAnthropicChat(target.model, body, false);
+    const { body: request, jsonMode } = toAnthropicChat(target.model, body, false, defaultMaxTokens(target));
     const json = await postJson<MessageWire>(anthropicRequest(target, ctx, '/v1/messages', request));
     return { body: toChatCompletion(json, target.model, jsonMode), usage: toOpenAIUsage(json.usage) };
   },
   async chatStream(target, body, ctx) {
-    const { body: request, jsonMode } = toAnthropicChat(target.model, body, true);
+    const { body: request, jsonMode } = toAnthropicChat(target.model, body, true, defaultMaxTokens(target));
     return stream(target, ctx, request, chatEventMapper(target.model, jsonMode));
   },
 
   async completion(target, body, ctx) {
-    const request = toAnthropicCompletion(target.model, body, false);
+    const request = toAnthropicCompletion(target.model, body, false, defaultMaxTokens(target));
     const json = await postJson<MessageWire>(anthropicRequest(target, ctx, '/v1/messages', request));
     return { body: toTextCompletion(json, target.model), usage: toOpenAIUsage(json.usage) };
   },
   async completionStream(target, body, ctx) {
-    const request = toAnthropicCompletion(target.model, body, true);
+    const request = toAnthropicCompletion(target.model, body, true, defaultMaxTokens(target));
     return stream(target, ctx, request, completionEventMapper(target.model));
   },
 
