@@ -29,6 +29,7 @@ import { startBackgroundProbes } from './routing/background-probes.ts';
 import { DeploymentHealth } from './routing/deployment-health.ts';
 import { KeyService } from './keys/key-service.ts';
 import { forwardEventsToWebhook } from './alerts-webhook.ts';
+import { isLoopbackHost } from './settings-file.ts';
 
 export { ConfigError } from './config/load-config.ts';
 
@@ -96,6 +97,13 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   }
   const loaded = await loadConfigFile(configPath, loadOpts);
   for (const w of loaded.warnings) log.warn(w);
+  // Beyond this machine, anyone on the network could spend the user's vendor keys: never without a key.
+  if (!isLoopbackHost(host) && loaded.masterKey === undefined) {
+    throw new Error(
+      `refusing to listen on ${host} without a master key: set general_settings.master_key in ${configPath}, ` +
+        'or listen on 127.0.0.1',
+    );
+  }
 
   const db = openDatabase(join(opts.dataDir, 'switchyard.db'));
   const clock = opts.clock ?? Date.now;

@@ -246,3 +246,10 @@ describe('the upstream key stays secret', () => {
     for (const r of seen) expect(everything(r)).not.toContain(UPSTREAM_KEY);
   });
 });
+
+describe('listening beyond this machine', () => {
+  it('refuses to start on a network address without a master key, before binding anything', async () => {
+    const start = startTestGateway('model_list: []\n', { host: '0.0.0.0' });
+    await expect(start).rejects.toThrow(/refusing to listen on 0\.0\.0\.0 without a master key/);
+  });
+});
