@@ -67,8 +67,10 @@ PRIVATE.addSubnet('100.64.0.0', 10, 'ipv4');
 PRIVATE.addSubnet('fc00::', 7, 'ipv6');
 PRIVATE.addSubnet('fe80::', 10, 'ipv6');
 
+/** This machine only: localhost, ::1 and all of 127.0.0.0/8. */
 export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK.has(host.replace(/^\[(.*)\]$/, '$1'));
+  const h = host.replace(/^\[(.*)\]$/, '$1');
+  return LOOPBACK.has(h) || (isIP(h) === 4 && h.startsWith('127.'));
 }
 
 /**
