@@ -7,13 +7,13 @@ import { startFakeOpenAI, type FakeUpstream } from '../support/fake-openai.ts';
 import {
   generateKey,
   keyInfo,
-  manualClock,
-  pollUntil,
   rawChat,
   startWebhookReceiver,
   type WebhookReceiver,
 } from '../support/key-admin.ts';
+import { manualClock } from '../support/manual-clock.ts';
 import { startTestGateway, type TestGateway } from '../support/temp-gateway.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const MASTER = 'sk-master-alerts-test';
 // Prompt tokens are free and the reply is always COMPLETION tokens: every request costs exactly COST,
@@ -48,7 +48,7 @@ general_settings:
   master_key: ${MASTER}
   alert_webhook_url: "${hook.url}"
 `,
-    { clock: clock.read },
+    { clock: clock.now },
   );
   gw.runtime.events.on((e: GatewayEvent) => {
     if (e.type === 'budget.threshold') events.push(e);
@@ -83,7 +83,7 @@ describe('budget threshold alerts', () => {
       budget_duration: '30s',
     });
     const app = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: k.key, maxRetries: 0 });
-    const firstStart = new Date(clock.now).toISOString();
+    const firstStart = new Date(clock.now()).toISOString();
 
     const seenAfter: string[][] = [];
     for (let i = 1; i <= 10; i++) {
@@ -112,12 +112,12 @@ describe('budget threshold alerts', () => {
       max_budget: 10 * COST,
       soft_budget: 3.5 * COST,
       period_start: firstStart,
-      budget_reset_at: new Date(clock.now + 30_000).toISOString(),
+      budget_reset_at: new Date(clock.now() + 30_000).toISOString(),
     });
     expect(events[1]!.spend).toBeCloseTo(8 * COST, 12);
     expect(events[2]!.spend).toBeCloseTo(10 * COST, 12);
 
-    await pollUntil(() => thresholdHooks(k.id).length === 3, 'three webhook posts');
+    await waitFor(() => thresholdHooks(k.id).length === 3, 'three webhook posts');
     expect(thresholdHooks(k.id)).toEqual(events);
     expect(hook.received.every((r) => r.headers['content-type'] === 'application/json')).toBe(true);
 
@@ -127,10 +127,10 @@ describe('budget threshold alerts', () => {
     expect((await keyInfo(gw.url, MASTER, k.id)).spend).toBe(0);
     await Promise.all(Array.from({ length: 10 }, () => ask(app)));
     expect(events.map((e) => e.threshold)).toEqual(['soft', '80%', '100%', 'soft', '80%', '100%']);
-    const secondStart = new Date(clock.now).toISOString();
+    const secondStart = new Date(clock.now()).toISOString();
     expect(events.slice(3).every((e) => e.period_start === secondStart)).toBe(true);
     expect(events[5]!.spend).toBeCloseTo(10 * COST, 12);
-    await pollUntil(() => thresholdHooks(k.id).length === 6, 'six webhook posts');
+    await waitFor(() => thresholdHooks(k.id).length === 6, 'six webhook posts');
     expect(thresholdHooks(k.id)).toEqual(events);
 
     const info = await keyInfo(gw.url, MASTER, k.id);
@@ -146,7 +146,7 @@ describe('budget threshold alerts', () => {
     await ask(app);
     expect(events.map((e) => e.threshold)).toEqual(['soft', '80%']);
     expect(events.every((e) => e.budget_reset_at === null)).toBe(true);
-    await pollUntil(() => thresholdHooks(k.id).length === 2, 'two webhook posts');
+    await waitFor(() => thresholdHooks(k.id).length === 2, 'two webhook posts');
   });
 
   it('fires the soft alert for a key with only a soft budget', async () => {
@@ -154,7 +154,7 @@ describe('budget threshold alerts', () => {
     const app = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: k.key, maxRetries: 0 });
     for (let i = 0; i < 4; i++) await ask(app);
     expect(events.map((e) => [e.threshold, e.max_budget])).toEqual([['soft', null]]);
-    await pollUntil(() => thresholdHooks(k.id).length === 1, 'one webhook post');
+    await waitFor(() => thresholdHooks(k.id).length === 1, 'one webhook post');
     expect(thresholdHooks(k.id)).toEqual(events);
   });
 });

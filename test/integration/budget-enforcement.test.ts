@@ -7,7 +7,8 @@ import { estimatePromptTokens } from '../../main/gateway/budget/usage-estimate.t
 import { promptWords, startFakeOpenAI, type FakeUpstream } from '../support/fake-openai.ts';
 import { startFakeOllama } from '../support/fake-ollama.ts';
 import { startDelayProxy, type DelayProxy } from '../support/delay-proxy.ts';
-import { generateKey, keyInfo, manualClock, rawChat } from '../support/key-admin.ts';
+import { generateKey, keyInfo, rawChat } from '../support/key-admin.ts';
+import { manualClock } from '../support/manual-clock.ts';
 import { startTestGateway, type TestGateway } from '../support/temp-gateway.ts';
 
 const MASTER = 'sk-master-budget-test';
@@ -57,7 +58,7 @@ model_list:
     litellm_params: { model: openai/my-local-model, api_base: "${cloud.url}" }
 general_settings: { master_key: ${MASTER} }
 `,
-    { clock: clock.read },
+    { clock: clock.now },
   );
   reservedPrompt = Math.ceil((await estimatePromptTokens('chat.completions', { messages })) * 1.1) + 16;
   reservation = reservedPrompt * IN_PRICE + COMPLETION * OUT_PRICE;
@@ -326,7 +327,7 @@ describe('budget fallback', () => {
 
 describe('budget periods (injected clock)', () => {
   it('30s: spend resets when the rolling period ends; total_spend and the ledger keep the history', async () => {
-    const created = clock.now;
+    const created = clock.now();
     const k = await generateKey(gw.url, MASTER, { max_budget: 2.5 * reservation, budget_duration: '30s' });
     const app = client(k.key);
     for (let i = 0; i < 2; i++)
@@ -382,7 +383,7 @@ describe('budget periods (injected clock)', () => {
   });
 
   it('1d: spend resets at local midnight, not 24 hours after the key was made', async () => {
-    clock.now = Math.max(clock.now, new Date(2025, 5, 10, 22, 0, 0).getTime());
+    clock.set(Math.max(clock.now(), new Date(2025, 5, 10, 22, 0, 0).getTime()));
     const k = await generateKey(gw.url, MASTER, { max_budget: 2.5 * reservation, budget_duration: '1d' });
     const midnight = new Date(2025, 5, 11).getTime();
     expect((await keyInfo(gw.url, MASTER, k.id)).budget_reset_at).toBe(new Date(midnight).toISOString());
@@ -390,12 +391,12 @@ describe('budget periods (injected clock)', () => {
     for (let i = 0; i < 2; i++)
       await app.chat.completions.create({ model: 'cloud', messages, max_tokens: COMPLETION });
 
-    clock.now = midnight - 1;
+    clock.set(midnight - 1);
     const late = await rawChat(gw.url, k.key, { model: 'cloud', messages, max_tokens: COMPLETION });
     expect(late.status).toBe(429);
     expect(late.body.error.message).toContain(new Date(midnight).toISOString());
 
-    clock.now = midnight;
+    clock.set(midnight);
     const fresh = await keyInfo(gw.url, MASTER, k.id);
     expect(fresh.spend).toBe(0);
     expect(fresh.total_spend).toBeCloseTo(2 * trueCost, 12);

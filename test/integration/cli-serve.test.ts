@@ -8,7 +8,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../main/gateway/store/db.ts';
 import { RequestLogRepo, type RequestLogRow } from '../../main/gateway/store/request-log-repo.ts';
 import { splitReply, startFakeOpenAI, type FakeUpstream } from '../support/fake-openai.ts';
-import { canConnect, spawnServe, waitFor, type ServeProcess } from '../support/spawn-serve.ts';
+import { canConnect, spawnServe, type ServeProcess } from '../support/spawn-serve.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const REPLY = 'one two three four five six seven eight nine ten eleven twelve';
 const LISTENING = /^listening on http:\/\/127\.0\.0\.1:(\d+)$/;

@@ -4,7 +4,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeUpstream } from '../support/fake-openai.ts';
-import { waitFor } from '../support/spawn-serve.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { startTestGateway, type TestGateway } from '../support/temp-gateway.ts';
 
 const OLD_REPLY = 'old upstream says one two three four five six seven eight';

@@ -34,6 +34,16 @@ const config = (extra = '') => `model_list:
     litellm_params: { model: openai/fake-model, api_base: ${upstream.url}, api_key: os.environ/PLAIN }
 ${extra}`;
 
+/** A gateway with no master key, its keychain a memory store holding `secrets`; and its admin API. */
+async function withKeychain(secrets: Record<string, string> = {}) {
+  gw = await startTestGateway(config(), { secretStore: new MemorySecretStore(secrets) });
+  return { gateway: gw, admin: new AdminApi(gw.url, undefined) };
+}
+
+/** credential.test of `name` against the fake upstream, as an OpenAI server. */
+const testCredential = (admin: AdminApi, name: string) =>
+  admin.post('/admin/credential.test', { name, provider: 'openai', api_base: upstream.url });
+
 async function chat(g: TestGateway, model = 'cloud', key?: string) {
   const res = await fetch(`${g.url}/v1/chat/completions`, {
     method: 'POST',
@@ -45,8 +55,7 @@ async function chat(g: TestGateway, model = 'cloud', key?: string) {
 
 describe('keychain.status', () => {
   it('says which store keeps credentials', async () => {
-    gw = await startTestGateway(config(), { secretStore: new MemorySecretStore() });
-    const admin = new AdminApi(gw.url, undefined);
+    const { admin } = await withKeychain();
     expect((await admin.post('/admin/keychain.status', {})).body).toEqual({
       available: true,
       backend: 'memory',
@@ -79,27 +88,26 @@ describe('keychain.status', () => {
 describe('credential.set / list / delete', () => {
   it('stores a key, shows only its hint and where it is used, and the next request uses it', async () => {
     upstream.setBehavior({ apiKey: KEY_A });
-    gw = await startTestGateway(config(), { secretStore: new MemorySecretStore() });
-    const admin = new AdminApi(gw.url, undefined);
+    const { gateway, admin } = await withKeychain();
     // Referenced but not set yet: the upstream refuses the keyless request.
-    expect((await chat(gw)).status).toBe(502);
+    expect((await chat(gateway)).status).toBe(502);
 
     const set = await admin.post('/admin/credential.set', { name: 'vendor', secret: `  ${KEY_A}\n` });
     expect(set.status).toBe(200);
     expect(set.body).toEqual({ name: 'vendor', hint: 'sk-…WXYZ', set_at: expect.any(String) });
     expect(Date.parse(set.body.set_at)).not.toBeNaN();
 
-    expect((await chat(gw)).status).toBe(200);
+    expect((await chat(gateway)).status).toBe(200);
     expect(upstream.requests.at(-1)!.headers.authorization).toBe(`Bearer ${KEY_A}`);
 
-    const ids = gw.runtime.loaded.config.deployments.filter((d) => d.alias !== 'plain').map((d) => d.id);
+    const ids = gateway.runtime.loaded.config.deployments.filter((d) => d.alias !== 'plain').map((d) => d.id);
     const list = await admin.post('/admin/credential.list', {});
     expect(list.body).toEqual([{ name: 'vendor', hint: 'sk-…WXYZ', set_at: set.body.set_at, used_by: ids }]);
 
     // Replaced: the very next request carries the new key.
     upstream.setBehavior({ apiKey: KEY_B });
     expect((await admin.post('/admin/credential.set', { name: 'vendor', secret: KEY_B })).status).toBe(200);
-    expect((await chat(gw, 'cloud-b')).status).toBe(200);
+    expect((await chat(gateway, 'cloud-b')).status).toBe(200);
     expect(upstream.requests.at(-1)!.headers.authorization).toBe(`Bearer ${KEY_B}`);
 
     // Deleted: gone from the list, and requests go out without it again.
@@ -110,23 +118,22 @@ describe('credential.set / list / delete', () => {
       deleted: false,
     });
     expect((await admin.post('/admin/credential.list', {})).body).toEqual([]);
-    expect((await chat(gw)).status).toBe(502);
+    expect((await chat(gateway)).status).toBe(502);
     expect(upstream.requests.at(-1)!.headers.authorization).toBeUndefined();
-    expect(gw.logs.some((l) => /keychain\/vendor is not set/.test(l.message))).toBe(true);
+    expect(gateway.logs.some((l) => /keychain\/vendor is not set/.test(l.message))).toBe(true);
   });
 
   it('keeps the set time in SQLite and neither the secret nor its hint', async () => {
-    gw = await startTestGateway(config(), { secretStore: new MemorySecretStore() });
-    const admin = new AdminApi(gw.url, undefined);
+    const { gateway, admin } = await withKeychain();
     await admin.post('/admin/credential.set', { name: 'vendor', secret: KEY_A });
-    const db = openDatabase(join(gw.dataDir, 'switchyard.db'));
+    const db = openDatabase(join(gateway.dataDir, 'switchyard.db'));
     try {
       expect(db.prepare('SELECT name FROM credential_meta').all()).toEqual([{ name: 'vendor' }]);
     } finally {
       db.close();
     }
-    expect(databaseFilesContain(gw.dataDir, KEY_A)).toBe(false);
-    expect(databaseFilesContain(gw.dataDir, 'sk-…WXYZ')).toBe(false);
+    expect(databaseFilesContain(gateway.dataDir, KEY_A)).toBe(false);
+    expect(databaseFilesContain(gateway.dataDir, 'sk-…WXYZ')).toBe(false);
   });
 
   it('lists a credential set outside Switchyard with no set time, and names the master key among its users', async () => {
@@ -143,8 +150,7 @@ describe('credential.set / list / delete', () => {
   });
 
   it('refuses a bad name or an empty secret with 400, never echoing the secret', async () => {
-    gw = await startTestGateway(config(), { secretStore: new MemorySecretStore() });
-    const admin = new AdminApi(gw.url, undefined);
+    const { admin } = await withKeychain();
     for (const [body, param] of [
       [{ name: 'has space', secret: KEY_A }, 'name'],
       [{ name: 'x'.repeat(65), secret: KEY_A }, 'name'],
@@ -164,13 +170,8 @@ describe('credential.set / list / delete', () => {
 describe('credential.test', () => {
   it('asks the provider for its models with the stored key and reports the count and latency', async () => {
     upstream.setBehavior({ apiKey: KEY_A, models: ['m1', 'm2', 'm3'] });
-    gw = await startTestGateway(config(), { secretStore: new MemorySecretStore({ vendor: KEY_A }) });
-    const admin = new AdminApi(gw.url, undefined);
-    const res = await admin.post('/admin/credential.test', {
-      name: 'vendor',
-      provider: 'openai',
-      api_base: upstream.url,
-    });
+    const { admin } = await withKeychain({ vendor: KEY_A });
+    const res = await testCredential(admin, 'vendor');
     expect(res.body).toEqual({ ok: true, latency_ms: expect.any(Number), models: 3 });
     expect(upstream.requests.at(-1)).toMatchObject({ method: 'GET', path: '/v1/models' });
     expect(upstream.requests.at(-1)!.headers.authorization).toBe(`Bearer ${KEY_A}`);
@@ -178,13 +179,8 @@ describe('credential.test', () => {
 
   it('reports a refused key with the upstream status and words, the key itself redacted', async () => {
     upstream.setBehavior({ apiKey: 'sk-the-right-one-0000000000' });
-    gw = await startTestGateway(config(), { secretStore: new MemorySecretStore({ vendor: KEY_A }) });
-    const admin = new AdminApi(gw.url, undefined);
-    const res = await admin.post('/admin/credential.test', {
-      name: 'vendor',
-      provider: 'openai',
-      api_base: upstream.url,
-    });
+    const { admin } = await withKeychain({ vendor: KEY_A });
+    const res = await testCredential(admin, 'vendor');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ ok: false, error: { status: 401, code: 'upstream_auth_failed' } });
     // The fake upstream echoes the key it was sent, as OpenAI does ("Incorrect API key provided: …").
@@ -193,13 +189,8 @@ describe('credential.test', () => {
   });
 
   it('answers 404 for an unknown credential and 400 for an unknown provider', async () => {
-    gw = await startTestGateway(config(), { secretStore: new MemorySecretStore({ vendor: KEY_A }) });
-    const admin = new AdminApi(gw.url, undefined);
-    const missing = await admin.post('/admin/credential.test', {
-      name: 'nope',
-      provider: 'openai',
-      api_base: upstream.url,
-    });
+    const { admin } = await withKeychain({ vendor: KEY_A });
+    const missing = await testCredential(admin, 'nope');
     expect(missing.status).toBe(404);
     const bad = await admin.post('/admin/credential.test', { name: 'vendor', provider: 'nosuch' });
     expect(bad.status).toBe(400);

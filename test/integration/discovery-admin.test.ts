@@ -50,6 +50,10 @@ afterEach(() => {
   openai.setBehavior({ error: undefined, apiKey: VENDOR_KEY });
 });
 
+/** provider.models for the fake OpenAI-compatible server, with `apiKey` as the request names it. */
+const listOpenAI = (apiKey: string, apiBase = openai.url) =>
+  admin.post('/admin/provider.models', { provider: 'openai', api_base: apiBase, api_key: apiKey });
+
 describe('provider.models', () => {
   it("lists an Ollama server's models and marks those the config already serves", async () => {
     const res = await admin.post('/admin/provider.models', { provider: 'ollama', api_base: ollama.url });
@@ -61,11 +65,7 @@ describe('provider.models', () => {
   });
 
   it('lists an OpenAI-compatible server with a keychain/ reference as its key', async () => {
-    const res = await admin.post('/admin/provider.models', {
-      provider: 'openai',
-      api_base: openai.url,
-      api_key: 'keychain/vendor',
-    });
+    const res = await listOpenAI('keychain/vendor');
     expect(res.body).toEqual({ models: ['gpt-a', 'gpt-b', 'gpt-c'], configured: ['gpt-a', 'gpt-b'] });
     expect(openai.requests.at(-1)).toMatchObject({ method: 'GET', path: '/v1/models' });
     expect(openai.requests.at(-1)!.headers.authorization).toBe(`Bearer ${VENDOR_KEY}`);
@@ -73,11 +73,7 @@ describe('provider.models', () => {
 
   it('reads an os.environ/ reference from the environment', async () => {
     openai.setBehavior({ apiKey: ENV_KEY });
-    const res = await admin.post('/admin/provider.models', {
-      provider: 'openai',
-      api_base: `${openai.url}/`,
-      api_key: 'os.environ/ENV_KEY',
-    });
+    const res = await listOpenAI('os.environ/ENV_KEY', `${openai.url}/`);
     expect(res.status).toBe(200);
     // The same address with a trailing slash is the same server.
     expect(res.body).toEqual({ models: ['gpt-a', 'gpt-b', 'gpt-c'], configured: ['gpt-a', 'gpt-b'] });
@@ -86,11 +82,7 @@ describe('provider.models', () => {
 
   it('refuses a raw key with 400, without repeating it', async () => {
     const sent = openai.requests.length;
-    const res = await admin.post('/admin/provider.models', {
-      provider: 'openai',
-      api_base: openai.url,
-      api_key: VENDOR_KEY,
-    });
+    const res = await listOpenAI(VENDOR_KEY);
     expect(res.status).toBe(400);
     expect(res.body.error.param).toBe('api_key');
     expect(res.body.error.message).toMatch(/keychain\/NAME or os\.environ\/NAME, not a key/);
@@ -99,11 +91,7 @@ describe('provider.models', () => {
   });
 
   it('says which reference is not set, and which provider it does not know', async () => {
-    const unset = await admin.post('/admin/provider.models', {
-      provider: 'openai',
-      api_base: openai.url,
-      api_key: 'keychain/nothing-here',
-    });
+    const unset = await listOpenAI('keychain/nothing-here');
     expect(unset.status).toBe(400);
     expect(unset.body.error.message).toBe('keychain/nothing-here is not set');
     const unknown = await admin.post('/admin/provider.models', { provider: 'lolcats' });
@@ -112,11 +100,7 @@ describe('provider.models', () => {
   });
 
   it("passes on the upstream's refusal with the key redacted", async () => {
-    const res = await admin.post('/admin/provider.models', {
-      provider: 'openai',
-      api_base: openai.url,
-      api_key: 'keychain/wrong',
-    });
+    const res = await listOpenAI('keychain/wrong');
     expect(res.status).toBe(502);
     expect(res.body.error.code).toBe('upstream_auth_failed');
     expect(res.body.error.message).toContain('answered 401: Incorrect API key provided: [redacted]');

@@ -6,10 +6,10 @@ import {
   AdminApi,
   apiError,
   databaseFilesContain,
-  manualClock,
   openaiAs,
   type GeneratedKey,
 } from '../support/admin-api.ts';
+import { manualClock } from '../support/manual-clock.ts';
 import { startFakeOpenAI, type FakeUpstream } from '../support/fake-openai.ts';
 import { startTestGateway, type TestGateway } from '../support/temp-gateway.ts';
 

@@ -2,7 +2,8 @@
 // expired, blocked, deleted keys do not), which aliases it may call, and plans edited in the config.
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AdminApi, apiError, manualClock, openaiAs } from '../support/admin-api.ts';
+import { AdminApi, apiError, openaiAs } from '../support/admin-api.ts';
+import { manualClock } from '../support/manual-clock.ts';
 import { startFakeOpenAI, type FakeUpstream } from '../support/fake-openai.ts';
 import { startTestGateway, type TestGateway } from '../support/temp-gateway.ts';
 

@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../main/gateway/store/db.ts';
 import { startFakeOpenAI, type FakeUpstream } from '../support/fake-openai.ts';
-import { generateKey, keyInfo, pollUntil } from '../support/key-admin.ts';
+import { generateKey, keyInfo } from '../support/key-admin.ts';
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const MASTER = 'sk-master-kill-test';
 const REPLY = Array.from({ length: 20 }, (_, i) => `k${i}`).join(' ');
@@ -130,7 +131,7 @@ describe('kill -9 under load', () => {
       const workers = Array.from({ length: 24 }, (_, w) => worker(w));
 
       // Pull the plug in the middle of the load: plenty done, and several streams open right now.
-      await pollUntil(
+      await waitFor(
         () =>
           outcomes.filter((o) => o.complete).length >= 60 &&
           outcomes.some((o) => o.stream && o.complete) &&
@@ -179,7 +180,7 @@ describe('kill -9 under load', () => {
       expect(reservedAtDeath).toBeGreaterThan(0);
 
       const again = await start();
-      await pollUntil(
+      await waitFor(
         () => /released the reservations of 1 key/.test(again.stderr),
         'the release to be logged',
       );

@@ -3,8 +3,10 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { promptWords, startFakeOpenAI, type FakeUpstream } from '../support/fake-openai.ts';
-import { generateKey, manualClock, pollUntil, rawChat, type RawResponse } from '../support/key-admin.ts';
+import { generateKey, rawChat, type RawResponse } from '../support/key-admin.ts';
+import { manualClock } from '../support/manual-clock.ts';
 import { startTestGateway, type TestGateway } from '../support/temp-gateway.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const MASTER = 'sk-master-rate-test';
 const REPLY_A = Array.from({ length: 20 }, (_, i) => `a${i}`).join(' ');
@@ -47,7 +49,7 @@ model_list:
     litellm_params: { model: openai/fake-model, api_base: "${slow.url}" }
 general_settings: { master_key: ${MASTER} }
 `,
-    { clock: clock.read },
+    { clock: clock.now },
   );
 });
 
@@ -74,7 +76,7 @@ const limitHeaders = (r: RawResponse, kind: 'requests' | 'tokens') => ({
 describe('requests per minute per key', () => {
   it('answers 429 with Retry-After and x-ratelimit headers over the limit, and lets requests in as the minute slides', async () => {
     const k = await generateKey(gw.url, MASTER, { key_alias: 'rpm3', rpm_limit: 3 });
-    const t0 = clock.now;
+    const t0 = clock.now();
     const ok: RawResponse[] = [];
     for (let i = 0; i < 3; i++) {
       ok.push(await chat(k.key));
@@ -87,7 +89,7 @@ describe('requests per minute per key', () => {
     expect(limitHeaders(ok[0]!, 'requests').reset).toBe('1m0s');
     expect(limitHeaders(ok[2]!, 'requests').reset).toBe('58s');
 
-    clock.now = t0 + 15_000;
+    clock.set(t0 + 15_000);
     const over = await chat(k.key);
     expect(over.status).toBe(429);
     expect(over.body.error).toMatchObject({ code: 'rate_limit_exceeded', type: 'rate_limit_error' });
@@ -104,12 +106,12 @@ describe('requests per minute per key', () => {
     expect(err).toBeInstanceOf(OpenAI.RateLimitError);
 
     // Exactly a minute after the first request it leaves the window; the other two stay a second longer.
-    clock.now = t0 + 60_000;
+    clock.set(t0 + 60_000);
     const back = await chat(k.key);
     expect(back.status).toBe(200);
     expect(limitHeaders(back, 'requests').remaining).toBe('0');
     expect((await chat(k.key)).status).toBe(429);
-    clock.now = t0 + 62_000;
+    clock.set(t0 + 62_000);
     expect((await chat(k.key)).status).toBe(200);
     expect(a.requests).toHaveLength(5);
   });
@@ -119,7 +121,7 @@ describe('tokens per minute per key', () => {
   it('refuses once the minute’s tokens are used, with the token headers', async () => {
     const limit = TOKENS_A + 15;
     const k = await generateKey(gw.url, MASTER, { tpm_limit: limit });
-    const t0 = clock.now;
+    const t0 = clock.now();
     const first = await chat(k.key);
     expect(first.status).toBe(200);
     expect(limitHeaders(first, 'tokens')).toMatchObject({ limit: String(limit), remaining: String(limit) });
@@ -135,7 +137,7 @@ describe('tokens per minute per key', () => {
     expect(limitHeaders(over, 'tokens')).toEqual({ limit: String(limit), remaining: '0', reset: '40s' });
     expect(over.headers.get('retry-after')).toBe('40');
 
-    clock.now = t0 + 60_000;
+    clock.set(t0 + 60_000);
     const back = await chat(k.key);
     expect(back.status).toBe(200);
     expect(limitHeaders(back, 'tokens').remaining).toBe(String(limit - TOKENS_A));
@@ -182,7 +184,7 @@ describe('parallel requests per key', () => {
     expect(res.status).toBe(200);
     expect((await chat(k.key, 'slow')).status).toBe(429);
     ac.abort();
-    await pollUntil(
+    await waitFor(
       () => gw.rows().some((r) => r.key_id === k.id && r.status === 499),
       'the abandoned stream to be recorded',
     );
@@ -193,7 +195,7 @@ describe('parallel requests per key', () => {
 describe('per-deployment limits', () => {
   // The routing strategy decides which deployment goes first; the limits decide which may go at all.
   it('skips a deployment at its rpm for another of the same alias; 429 only when all are at their limit', async () => {
-    const t0 = clock.now;
+    const t0 = clock.now();
     const served: (string | null)[] = [];
     for (let i = 0; i < 4; i++) {
       const r = await chat(MASTER, 'pair');
@@ -213,7 +215,7 @@ describe('per-deployment limits', () => {
     expect(a.requests).toHaveLength(2);
     expect(b.requests).toHaveLength(2);
 
-    clock.now = t0 + 60_000;
+    clock.set(t0 + 60_000);
     expect((await chat(MASTER, 'pair')).status).toBe(200);
     expect(a.requests.length + b.requests.length).toBe(5);
     clock.advance(61_000);
@@ -229,7 +231,7 @@ describe('per-deployment limits', () => {
   });
 
   it('skips a deployment whose tpm the last minute used up', async () => {
-    const t0 = clock.now;
+    const t0 = clock.now();
     // tpair-a's share (its tpm) makes it the likely first pick; go until it has served one request.
     let first: string | null = null;
     for (let i = 0; i < 50 && first !== 'tpair-a'; i++) {
@@ -243,7 +245,7 @@ describe('per-deployment limits', () => {
       expect(r.body.choices[0].message.content).toBe(REPLY_B);
     }
     expect(a.requests).toHaveLength(1);
-    clock.now = t0 + 60_000;
+    clock.set(t0 + 60_000);
     let back = false;
     for (let i = 0; i < 50 && !back; i++) {
       back = (await chat(MASTER, 'tpair')).headers.get('x-switchyard-deployment') === 'tpair-a';

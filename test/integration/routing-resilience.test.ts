@@ -5,8 +5,9 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { GatewayEvent } from '../../main/gateway/events.ts';
 import { startFakeOpenAI, type FakeUpstream } from '../support/fake-openai.ts';
-import { allRows, closedPort, pool, waitFor } from '../support/routing-helpers.ts';
+import { allRows, closedPort, pool } from '../support/routing-helpers.ts';
 import { startTestGateway, type TestGateway } from '../support/temp-gateway.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const MASTER = 'sk-master-routing';
 const messages = [{ role: 'user' as const, content: 'Say something please' }];

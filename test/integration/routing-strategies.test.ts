@@ -3,8 +3,9 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeUpstream } from '../support/fake-openai.ts';
-import { pool, waitFor } from '../support/routing-helpers.ts';
+import { pool } from '../support/routing-helpers.ts';
 import { startTestGateway, type TestGateway } from '../support/temp-gateway.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const MASTER = 'sk-master-strategies';
 const messages = [{ role: 'user' as const, content: 'hi' }];

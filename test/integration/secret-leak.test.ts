@@ -56,6 +56,17 @@ function filesOf(dir: string, skip: string[] = []): Seen[] {
     });
 }
 
+/**
+ * model_list entries for the three ways config.yaml names a vendor key, each at its own api_base: kc
+ * (keychain/vendor), env (os.environ/LEAK_ENV_KEY) and lit (LITERAL, the key itself).
+ */
+const keyKinds = (kcBase: string, envBase: string, litBase: string) => `  - model_name: kc
+    litellm_params: { model: openai/fake-model, api_base: ${kcBase}, api_key: keychain/vendor }
+  - model_name: env
+    litellm_params: { model: openai/fake-model, api_base: ${envBase}, api_key: os.environ/LEAK_ENV_KEY }
+  - model_name: lit
+    litellm_params: { model: openai/fake-model, api_base: ${litBase}, api_key: ${LITERAL.key} }`;
+
 const transcript: Seen[] = [];
 
 async function call(base: string, method: string, path: string, body?: unknown, key = MASTER) {
@@ -89,7 +100,15 @@ describe('vendor keys never leak (in-process gateway)', () => {
   let configText: string;
   let gw: Gateway;
   const logger = memoryLogger();
-  const upstreams = () => [openaiKc, openaiEnv, openaiLit, ollamaKc];
+  /** Each upstream with the key it insists on. */
+  const keyedUpstreams = () =>
+    [
+      [openaiKc, KEYCHAIN],
+      [openaiEnv, ENVIRON],
+      [openaiLit, LITERAL],
+      [ollamaKc, KEYCHAIN_OLLAMA],
+    ] as const;
+  const upstreams = () => keyedUpstreams().map(([u]) => u);
 
   beforeAll(async () => {
     openaiKc = await startFakeOpenAI({ apiKey: KEYCHAIN.key });
@@ -98,12 +117,7 @@ describe('vendor keys never leak (in-process gateway)', () => {
     ollamaKc = await startFakeOllama({ apiKey: KEYCHAIN_OLLAMA.key });
     dataDir = tempDir('switchyard-leak-');
     configText = `model_list:
-  - model_name: kc
-    litellm_params: { model: openai/fake-model, api_base: ${openaiKc.url}, api_key: keychain/vendor }
-  - model_name: env
-    litellm_params: { model: openai/fake-model, api_base: ${openaiEnv.url}, api_key: os.environ/LEAK_ENV_KEY }
-  - model_name: lit
-    litellm_params: { model: openai/fake-model, api_base: ${openaiLit.url}, api_key: ${LITERAL.key} }
+${keyKinds(openaiKc.url, openaiEnv.url, openaiLit.url)}
   - model_name: oll
     litellm_params: { model: ollama_chat/fake-model, api_base: ${ollamaKc.url}, api_key: keychain/ollama }
   - model_name: emb
@@ -154,24 +168,14 @@ general_settings: { master_key: ${MASTER} }
     const health = await call(gw.url, 'GET', '/health');
     expect(health.text).toContain('unhealthy_endpoints');
 
-    for (const [u, p] of [
-      [openaiKc, KEYCHAIN],
-      [openaiEnv, ENVIRON],
-      [openaiLit, LITERAL],
-      [ollamaKc, KEYCHAIN_OLLAMA],
-    ] as const) {
+    for (const [u, p] of keyedUpstreams()) {
       u.setBehavior({ apiKey: p.key, error: { status: 500, message: `internal failure for key ${p.key}` } });
     }
     for (const alias of ['kc', 'env', 'lit', 'oll']) {
       expect((await chat(gw.url, alias)).status).toBe(502);
       expect((await chat(gw.url, alias, true)).status).toBe(502);
     }
-    for (const [u, p] of [
-      [openaiKc, KEYCHAIN],
-      [openaiEnv, ENVIRON],
-      [openaiLit, LITERAL],
-      [ollamaKc, KEYCHAIN_OLLAMA],
-    ] as const) {
+    for (const [u, p] of keyedUpstreams()) {
       u.setBehavior({
         error: undefined,
         midStreamError: { afterChunks: 2, message: `stream broke; key was ${p.key}` },
@@ -279,12 +283,7 @@ describe('vendor keys never leak (npm run serve, its own process)', () => {
     const upstream = await startFakeOpenAI({ apiKey: 'sk-wants-another-key-0000000' });
     const dataDir = tempDir('switchyard-leak-cli-');
     const config = `model_list:
-  - model_name: kc
-    litellm_params: { model: openai/fake-model, api_base: ${upstream.url}, api_key: keychain/vendor }
-  - model_name: env
-    litellm_params: { model: openai/fake-model, api_base: ${upstream.url}, api_key: os.environ/LEAK_ENV_KEY }
-  - model_name: lit
-    litellm_params: { model: openai/fake-model, api_base: ${upstream.url}, api_key: ${LITERAL.key} }
+${keyKinds(upstream.url, upstream.url, upstream.url)}
 `;
     writeFileSync(join(dataDir, 'config.yaml'), config);
     const p = spawnServe(['--data-dir', dataDir, '--port', '0'], {

@@ -9,7 +9,8 @@ import {
   spendReportOutput,
 } from '../../shared/admin/spend.ts';
 import type { RequestLogRow } from '../../main/gateway/store/request-log-repo.ts';
-import { AdminApi, manualClock, openaiAs, type GeneratedKey } from '../support/admin-api.ts';
+import { AdminApi, openaiAs, type GeneratedKey } from '../support/admin-api.ts';
+import { manualClock } from '../support/manual-clock.ts';
 import { startFakeOllama } from '../support/fake-ollama.ts';
 import { startFakeOpenAI, type FakeUpstream } from '../support/fake-openai.ts';
 import { startTestGateway, type TestGateway } from '../support/temp-gateway.ts';

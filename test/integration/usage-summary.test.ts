@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usageSummaryOutput } from '../../shared/admin/usage.ts';
 import { spendLogsOutput } from '../../shared/admin/spend.ts';
-import { AdminApi, manualClock, openaiAs, type GeneratedKey } from '../support/admin-api.ts';
+import { AdminApi, openaiAs, type GeneratedKey } from '../support/admin-api.ts';
+import { manualClock } from '../support/manual-clock.ts';
 import { startFakeOpenAI, type FakeUpstream } from '../support/fake-openai.ts';
 import { startTestGateway, type TestGateway } from '../support/temp-gateway.ts';
 

@@ -108,21 +108,3 @@ export function databaseFilesContain(dataDir: string, needle: string): boolean {
   const bytes = Buffer.from(needle, 'utf8');
   return files.some((f) => readFileSync(join(dataDir, f)).includes(bytes));
 }
-
-/** A settable clock for startTestGateway({ clock }), so expiry and budget periods need no waiting. */
-export function manualClock(start: number): {
-  now: () => number;
-  set(t: number): void;
-  advance(ms: number): void;
-} {
-  let t = start;
-  return {
-    now: () => t,
-    set(next: number) {
-      t = next;
-    },
-    advance(ms: number) {
-      t += ms;
-    },
-  };
-}

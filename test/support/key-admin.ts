@@ -1,5 +1,5 @@
 // Small HTTP helpers for tests of per-app keys: LiteLLM's /key/* routes with the master key, raw chat
-// requests that keep the status and headers, a webhook receiver, and deadline polling.
+// requests that keep the status and headers, and a webhook receiver.
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KeyGenerateInput, KeyInfo } from '../../shared/admin/keys.ts';
@@ -81,30 +81,4 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-/** Polls `check` until it returns true; throws with `what` after the deadline. */
-export async function pollUntil(
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 5_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/** A clock tests move by hand: `clock.now` is what the gateway sees. */
-export function manualClock(start: number): { now: number; read: () => number; advance(ms: number): void } {
-  const c = {
-    now: start,
-    read: () => c.now,
-    advance(ms: number) {
-      c.now += ms;
-    },
-  };
-  return c;
 }

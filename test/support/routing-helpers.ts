@@ -1,9 +1,8 @@
-// Shared by the routing tests: a port nobody listens on, polling with a deadline, a bounded-concurrency
-// loop, and the whole ledger (temp-gateway's rows() stops at 1,000).
+// Shared by the routing tests: a port nobody listens on, a bounded-concurrency loop, and the whole ledger
+// (temp-gateway's rows() stops at 1,000).
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { openDatabase } from '../../main/gateway/store/db.ts';
 import { RequestLogRepo, type RequestLogRow } from '../../main/gateway/store/request-log-repo.ts';
 import type { TestGateway } from './temp-gateway.ts';
@@ -15,22 +14,6 @@ export async function closedPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
-}
-
-/** Polls until `check` holds (returns its truthy value); throws with `what` after the deadline. */
-export async function waitFor<T>(
-  check: () => T | Promise<T>,
-  what: string,
-  timeoutMs = 5_000,
-  everyMs = 10,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(everyMs);
-  }
 }
 
 /** Runs `fn(0..count-1)` with at most `concurrency` calls in flight; results in index order. */

@@ -94,13 +94,3 @@ export function canConnect(host: string, port: number): Promise<boolean> {
     s.once('error', () => resolve(false));
   });
 }
-
-/** Polls `check` until it returns true; throws with `what` after the deadline. */
-export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}

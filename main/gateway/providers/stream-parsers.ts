@@ -1,4 +1,6 @@
-// Incremental splitters for the two streaming wire formats upstreams use: SSE and NDJSON.
+// Incremental splitters for the two streaming wire formats upstreams use: SSE and NDJSON, and the JSON
+// each of their events carries.
+import { GatewayError } from '../errors.ts';
 
 /** Yields the `data` of each server-sent event, as the upstream wrote it (no re-serialisation). */
 export async function* sseData(body: AsyncIterable<Buffer | Uint8Array>): AsyncGenerator<string> {
@@ -52,4 +54,18 @@ export async function* ndjsonLines(body: AsyncIterable<Buffer | Uint8Array>): As
   }
   const rest = (buf + decoder.decode()).trim();
   if (rest) yield rest;
+}
+
+/**
+ * One event's JSON. Anything else fails the stream with a retryable 502 naming the upstream (`what`: its
+ * word for an event), rather than passing on an answer with a hole in it.
+ */
+export function parseStreamJson<T>(text: string, label: string, what: 'event' | 'line'): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new GatewayError(502, 'upstream_error', `${label} sent a stream ${what} that is not JSON`, {
+      retryable: true,
+    });
+  }
 }

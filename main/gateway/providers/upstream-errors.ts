@@ -36,6 +36,14 @@ export function redact(text: string, secret: string | undefined): string {
   return text.split(secret).join('[redacted]');
 }
 
+/** The upstream's retry-after, passed on to the client as it was sent. */
+export function retryAfterHeader(
+  headers: Record<string, string | string[] | undefined>,
+): Record<string, string> {
+  const retryAfter = headers['retry-after'];
+  return typeof retryAfter === 'string' ? { 'retry-after': retryAfter } : {};
+}
+
 const CONTEXT_HINT = /context[_ ]length|maximum context|context window|too many tokens|prompt is too long/i;
 
 export function upstreamHttpError(
@@ -48,7 +56,6 @@ export function upstreamHttpError(
   const { message: raw, code, param } = extractMessage(bodyText);
   const message = `${label} answered ${status}: ${redact(raw, secret)}`;
   const opts = { upstreamStatus: status, param: param ?? null };
-  const retryAfter = headers['retry-after'];
   if (status === 400 || status === 422) {
     const ctx = code === 'context_length_exceeded' || CONTEXT_HINT.test(raw);
     return new GatewayError(400, ctx ? 'context_length_exceeded' : 'invalid_request', message, opts);
@@ -61,7 +68,7 @@ export function upstreamHttpError(
     return new GatewayError(429, 'rate_limit_exceeded', message, {
       ...opts,
       retryable: true,
-      headers: typeof retryAfter === 'string' ? { 'retry-after': retryAfter } : {},
+      headers: retryAfterHeader(headers),
     });
   }
   if (status === 503)
@@ -70,3 +77,6 @@ export function upstreamHttpError(
   if (status >= 500) return new GatewayError(502, 'upstream_error', message, { ...opts, retryable: true });
   return new GatewayError(502, 'upstream_error', message, opts);
 }
+
+/** What turns an upstream's HTTP error into a GatewayError; a provider with its own dialect supplies one. */
+export type HttpErrorMapper = typeof upstreamHttpError;

@@ -2,12 +2,9 @@
 // sees the latency and the exact error the model itself gives — a model list can answer while the model
 // name is wrong or the key lacks access to it. Wildcard entries name no model, so they get the list probe.
 import type { Usage } from '../../../shared/wire/openai-responses.ts';
-import type { Deployment, GatewayConfig } from '../config/gateway-config.ts';
-import { GatewayError } from '../errors.ts';
-import type { ProviderRegistry } from '../providers/registry.ts';
-import type { Dispatcher } from 'undici';
-import { PROBE_TIMEOUT_MS, probeDeployment } from './probe.ts';
-import { targetFor } from './router.ts';
+import type { Deployment } from '../config/gateway-config.ts';
+import type { GatewayError } from '../errors.ts';
+import { PROBE_TIMEOUT_MS, probeDeployment, timedCall, type ProbeContext } from './probe.ts';
 
 /** Local runtimes may need to load the model from disk first. */
 const LOCAL_TEST_TIMEOUT_MS = 60_000;
@@ -22,15 +19,7 @@ export interface TestRequestResult {
   sentRequest: boolean;
 }
 
-export async function sendTestRequest(
-  d: Deployment,
-  ctx: {
-    config: GatewayConfig;
-    apiKeys: Map<string, string>;
-    registry: ProviderRegistry;
-    dispatcher?: Dispatcher | undefined;
-  },
-): Promise<TestRequestResult> {
+export async function sendTestRequest(d: Deployment, ctx: ProbeContext): Promise<TestRequestResult> {
   if (d.model.includes('*')) {
     const probe = await probeDeployment(d, ctx);
     return {
@@ -41,41 +30,20 @@ export async function sendTestRequest(
       sentRequest: false,
     };
   }
-  const adapter = ctx.registry.get(d.provider);
   const timeout = ctx.registry.isLocal(d.provider) ? LOCAL_TEST_TIMEOUT_MS : PROBE_TIMEOUT_MS * 4;
-  const signal = AbortSignal.timeout(timeout);
-  const target = {
-    ...targetFor({ ...ctx, signal }, { deployment: d, model: d.model }, adapter, false),
-    firstByteTimeoutMs: timeout,
-    totalTimeoutMs: timeout,
-  };
-  const call = { signal, dispatcher: ctx.dispatcher };
-  const started = performance.now();
-  let error: GatewayError | undefined;
-  let reply: string | undefined;
-  let usage: Usage | undefined;
-  try {
+  const { latencyMs, out, error } = await timedCall(d, ctx, timeout, async (adapter, target, call) => {
     if (d.mode === 'embedding') {
-      ({ usage } = await adapter.embeddings(target, { model: d.model, input: 'ping' }, call));
-    } else {
-      const out = await adapter.chat(
-        target,
-        { model: d.model, messages: [{ role: 'user', content: 'Reply with the word OK.' }], max_tokens: 5 },
-        call,
-      );
-      usage = out.usage;
-      const content = (out.body as { choices?: { message?: { content?: unknown } }[] }).choices?.[0]?.message
-        ?.content;
-      if (typeof content === 'string') reply = content;
+      const { usage } = await adapter.embeddings(target, { model: d.model, input: 'ping' }, call);
+      return { usage, reply: undefined };
     }
-  } catch (err) {
-    error = err instanceof GatewayError ? err : new GatewayError(503, 'upstream_unavailable', String(err));
-  }
-  return {
-    latencyMs: Math.round((performance.now() - started) * 100) / 100,
-    error,
-    reply,
-    usage,
-    sentRequest: true,
-  };
+    const res = await adapter.chat(
+      target,
+      { model: d.model, messages: [{ role: 'user', content: 'Reply with the word OK.' }], max_tokens: 5 },
+      call,
+    );
+    const content = (res.body as { choices?: { message?: { content?: unknown } }[] }).choices?.[0]?.message
+      ?.content;
+    return { usage: res.usage, reply: typeof content === 'string' ? content : undefined };
+  });
+  return { latencyMs, error, reply: out?.reply, usage: out?.usage, sentRequest: true };
 }

@@ -55,6 +55,47 @@ export function Dialog({
   );
 }
 
+/**
+ * A dialog's Cancel and main buttons. With `form`, the main button submits that form (Enter works too);
+ * otherwise it calls `onConfirm`. While `busy` it is disabled and says `busyLabel`.
+ */
+export function DialogActions({
+  onCancel,
+  label,
+  busy = false,
+  busyLabel = 'Saving…',
+  disabled = false,
+  danger = false,
+  form,
+  onConfirm,
+}: {
+  onCancel: () => void;
+  label: string;
+  busy?: boolean;
+  busyLabel?: string;
+  disabled?: boolean;
+  danger?: boolean;
+  form?: string;
+  onConfirm?: () => void;
+}) {
+  return (
+    <>
+      <button type="button" className="button" onClick={onCancel}>
+        Cancel
+      </button>
+      <button
+        type={form ? 'submit' : 'button'}
+        form={form}
+        className={`button ${danger ? 'button-danger' : 'button-primary'}`}
+        disabled={busy || disabled}
+        onClick={onConfirm}
+      >
+        {busy ? busyLabel : label}
+      </button>
+    </>
+  );
+}
+
 export function ConfirmDialog({
   title,
   children,
@@ -77,19 +118,14 @@ export function ConfirmDialog({
       title={title}
       onClose={onClose}
       footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className={`button ${danger ? 'button-danger' : 'button-primary'}`}
-            disabled={busy}
-            onClick={onConfirm}
-          >
-            {busy ? 'Working…' : confirmLabel}
-          </button>
-        </>
+        <DialogActions
+          onCancel={onClose}
+          label={confirmLabel}
+          busy={busy}
+          busyLabel="Working…"
+          danger={danger}
+          onConfirm={onConfirm}
+        />
       }
     >
       {children}

@@ -3,9 +3,10 @@
 import { useState } from 'react';
 import type { AliasView } from '../../../shared/admin/models.ts';
 import { useAction, useClient } from '../api/use-admin.ts';
-import { Dialog } from '../components/dialog.tsx';
-import { Field } from '../components/field.tsx';
+import { Dialog, DialogActions } from '../components/dialog.tsx';
+import { Field, PickList } from '../components/field.tsx';
 import { ErrorNotice } from '../components/notice.tsx';
+import { paramsText, parseParams } from '../form-values.ts';
 
 export function AliasFormDialog({
   alias,
@@ -20,26 +21,14 @@ export function AliasFormDialog({
 }) {
   const client = useClient();
   const [prompt, setPrompt] = useState(alias.system_prompt ?? '');
-  const [params, setParams] = useState(
-    Object.keys(alias.params).length ? JSON.stringify(alias.params, null, 2) : '',
-  );
+  const [params, setParams] = useState(paramsText(alias.params));
   const [fallbacks, setFallbacks] = useState(alias.fallbacks);
   const others = aliases.filter((a) => a !== alias.alias);
   const save = useAction(async () => {
-    let parsed: Record<string, unknown> | null = null;
-    if (params.trim()) {
-      try {
-        parsed = JSON.parse(params) as Record<string, unknown>;
-      } catch {
-        throw new Error('Default parameters must be JSON, e.g. {"temperature": 0.2}.');
-      }
-      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
-        throw new Error('Default parameters must be a JSON object.');
-    }
     await client.call('alias.update', {
       alias: alias.alias,
       system_prompt: prompt.trim() ? prompt : null,
-      params: parsed,
+      params: parseParams(params),
       fallbacks,
     });
     await onSaved();
@@ -50,19 +39,7 @@ export function AliasFormDialog({
       onClose={onClose}
       wide
       footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className="button button-primary"
-            disabled={save.busy}
-            onClick={() => void save.run()}
-          >
-            {save.busy ? 'Saving…' : 'Save'}
-          </button>
-        </>
+        <DialogActions onCancel={onClose} label="Save" busy={save.busy} onConfirm={() => void save.run()} />
       }
     >
       <div className="form-grid">
@@ -81,26 +58,19 @@ export function AliasFormDialog({
             spellCheck={false}
           />
         </Field>
-        <fieldset className="field-wide models-pick">
-          <legend>Fall back to</legend>
-          <p className="field-hint">
-            Tried in the order you tick them when every deployment of {alias.alias} fails.
-            {fallbacks.length > 0 && ` Now: ${fallbacks.join(' → ')}.`}
-          </p>
-          {others.length === 0 && <p className="muted">No other aliases yet.</p>}
-          {others.map((a) => (
-            <label key={a} className="check">
-              <input
-                type="checkbox"
-                checked={fallbacks.includes(a)}
-                onChange={(e) =>
-                  setFallbacks(e.target.checked ? [...fallbacks, a] : fallbacks.filter((x) => x !== a))
-                }
-              />
-              {a}
-            </label>
-          ))}
-        </fieldset>
+        <PickList
+          legend="Fall back to"
+          hint={
+            <>
+              Tried in the order you tick them when every deployment of {alias.alias} fails.
+              {fallbacks.length > 0 && ` Now: ${fallbacks.join(' → ')}.`}
+            </>
+          }
+          empty="No other aliases yet."
+          options={others}
+          picked={fallbacks}
+          onChange={setFallbacks}
+        />
       </div>
       <ErrorNotice error={save.error} />
     </Dialog>

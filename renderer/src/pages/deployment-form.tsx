@@ -4,9 +4,10 @@ import { useState, type FormEvent } from 'react';
 import type { DeploymentView, ModelUpdateInput } from '../../../shared/admin/models.ts';
 import { PROVIDER_CATALOG, providerKind } from '../../../shared/provider-catalog.ts';
 import { useAction, useAdmin, useClient } from '../api/use-admin.ts';
-import { Dialog } from '../components/dialog.tsx';
-import { Field } from '../components/field.tsx';
+import { Dialog, DialogActions } from '../components/dialog.tsx';
+import { Field, NumberField, SelectField, TextField } from '../components/field.tsx';
 import { ErrorNotice } from '../components/notice.tsx';
+import { numberText, paramsText, parseParams } from '../form-values.ts';
 
 interface Form {
   alias: string;
@@ -23,7 +24,6 @@ interface Form {
 }
 
 function initial(d: DeploymentView | undefined, alias: string | undefined): Form {
-  const str = (n: number | null | undefined) => (n === null || n === undefined ? '' : String(n));
   const [provider = 'openai', ...rest] = (d?.model ?? '').split('/');
   return {
     alias: alias ?? '',
@@ -31,12 +31,12 @@ function initial(d: DeploymentView | undefined, alias: string | undefined): Form
     name: rest.join('/'),
     apiBase: d?.api_base ?? '',
     credential: d?.credential && d.credential !== 'literal' ? d.credential : '',
-    inPrice: str(d?.input_cost_per_million),
-    outPrice: str(d?.output_cost_per_million),
-    context: str(d?.context_window),
-    rpm: str(d?.rpm),
-    weight: str(d?.weight),
-    params: d && Object.keys(d.params).length ? JSON.stringify(d.params, null, 2) : '',
+    inPrice: numberText(d?.input_cost_per_million),
+    outPrice: numberText(d?.output_cost_per_million),
+    context: numberText(d?.context_window),
+    rpm: numberText(d?.rpm),
+    weight: numberText(d?.weight),
+    params: d ? paramsText(d.params) : '',
   };
 }
 
@@ -46,19 +46,6 @@ function num(label: string, s: string, integer = false): number | null {
   if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n)))
     throw new Error(`${label} must be ${integer ? 'a whole number' : 'a number'} of 0 or more, or blank.`);
   return n;
-}
-
-function params(s: string): Record<string, unknown> | null {
-  if (!s.trim()) return null;
-  let v: unknown;
-  try {
-    v = JSON.parse(s);
-  } catch {
-    throw new Error('Default parameters must be JSON, e.g. {"temperature": 0.2}.');
-  }
-  if (!v || typeof v !== 'object' || Array.isArray(v))
-    throw new Error('Default parameters must be a JSON object.');
-  return v as Record<string, unknown>;
 }
 
 export function DeploymentFormDialog({
@@ -86,7 +73,7 @@ export function DeploymentFormDialog({
       context_window: num('Context window', f.context, true),
       rpm: num('Requests per minute', f.rpm, true),
       weight: num('Weight', f.weight),
-      params: params(f.params),
+      params: parseParams(f.params),
       api_base: f.apiBase.trim() || null,
       api_key: f.credential || null,
     };
@@ -113,14 +100,12 @@ export function DeploymentFormDialog({
       onClose={onClose}
       wide
       footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" form="deployment-form" className="button button-primary" disabled={save.busy}>
-            {save.busy ? 'Saving…' : existing ? 'Save changes' : 'Add'}
-          </button>
-        </>
+        <DialogActions
+          onCancel={onClose}
+          form="deployment-form"
+          label={existing ? 'Save changes' : 'Add'}
+          busy={save.busy}
+        />
       }
     >
       <form id="deployment-form" className="form-grid" onSubmit={submit}>
@@ -138,83 +123,77 @@ export function DeploymentFormDialog({
             ))}
           </datalist>
         </Field>
-        <Field label="Provider">
-          <select name="provider" value={f.provider} onChange={(e) => set('provider', e.target.value)}>
-            {PROVIDER_CATALOG.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.label}
-              </option>
-            ))}
-            {!kind && <option value={f.provider}>{f.provider}</option>}
-          </select>
-        </Field>
-        <Field
+        <SelectField
+          label="Provider"
+          name="provider"
+          value={f.provider}
+          onChange={(v) => set('provider', v)}
+          choices={[...PROVIDER_CATALOG.map((p) => [p.id, p.label] as const), ...(kind ? [] : [f.provider])]}
+        />
+        <TextField
           label="Model name at the provider"
           hint={kind ? `e.g. ${kind.exampleModel.split('/').slice(1).join('/')}` : undefined}
-        >
-          <input name="model" value={f.name} onChange={(e) => set('name', e.target.value)} required />
-        </Field>
-        <Field
+          name="model"
+          value={f.name}
+          onChange={(v) => set('name', v)}
+          required
+        />
+        <TextField
           label="API base URL"
           hint={kind?.defaultApiBase ? `Blank: ${kind.defaultApiBase}` : 'Required for this provider.'}
-        >
-          <input
-            name="api_base"
-            value={f.apiBase}
-            onChange={(e) => set('apiBase', e.target.value)}
-            placeholder={kind?.defaultApiBase ?? 'https://…'}
-          />
-        </Field>
-        <Field label="API key" hint="Stored keys come from the Providers page.">
-          <select name="api_key" value={f.credential} onChange={(e) => set('credential', e.target.value)}>
-            <option value="">
-              {kind?.apiKeyEnv ? `none (or ${kind.apiKeyEnv} from the environment)` : 'none'}
-            </option>
-            {names.map((n) => (
-              <option key={n} value={n}>
-                {n}
-              </option>
-            ))}
-            {f.credential && !names.includes(f.credential) && (
-              <option value={f.credential}>{f.credential}</option>
-            )}
-          </select>
-        </Field>
-        <Field label="Context window (tokens)" hint="Longer prompts go to the context fallback.">
-          <input
-            name="context_window"
-            inputMode="numeric"
-            value={f.context}
-            onChange={(e) => set('context', e.target.value)}
-          />
-        </Field>
-        <Field label="Input price, $ per 1M tokens" hint="Blank: the built-in price table.">
-          <input
-            name="input_cost_per_million"
-            inputMode="decimal"
-            value={f.inPrice}
-            onChange={(e) => set('inPrice', e.target.value)}
-          />
-        </Field>
-        <Field label="Output price, $ per 1M tokens">
-          <input
-            name="output_cost_per_million"
-            inputMode="decimal"
-            value={f.outPrice}
-            onChange={(e) => set('outPrice', e.target.value)}
-          />
-        </Field>
-        <Field label="Requests per minute" hint="Over it, another deployment is used.">
-          <input name="rpm" inputMode="numeric" value={f.rpm} onChange={(e) => set('rpm', e.target.value)} />
-        </Field>
-        <Field label="Weight" hint="Share of traffic when deployments share it.">
-          <input
-            name="weight"
-            inputMode="decimal"
-            value={f.weight}
-            onChange={(e) => set('weight', e.target.value)}
-          />
-        </Field>
+          name="api_base"
+          value={f.apiBase}
+          onChange={(v) => set('apiBase', v)}
+          placeholder={kind?.defaultApiBase ?? 'https://…'}
+        />
+        <SelectField
+          label="API key"
+          hint="Stored keys come from the Providers page."
+          name="api_key"
+          value={f.credential}
+          onChange={(v) => set('credential', v)}
+          choices={[
+            ['', kind?.apiKeyEnv ? `none (or ${kind.apiKeyEnv} from the environment)` : 'none'],
+            ...names,
+            ...(f.credential && !names.includes(f.credential) ? [f.credential] : []),
+          ]}
+        />
+        <NumberField
+          label="Context window (tokens)"
+          hint="Longer prompts go to the context fallback."
+          name="context_window"
+          integer
+          value={f.context}
+          onChange={(v) => set('context', v)}
+        />
+        <NumberField
+          label="Input price, $ per 1M tokens"
+          hint="Blank: the built-in price table."
+          name="input_cost_per_million"
+          value={f.inPrice}
+          onChange={(v) => set('inPrice', v)}
+        />
+        <NumberField
+          label="Output price, $ per 1M tokens"
+          name="output_cost_per_million"
+          value={f.outPrice}
+          onChange={(v) => set('outPrice', v)}
+        />
+        <NumberField
+          label="Requests per minute"
+          hint="Over it, another deployment is used."
+          name="rpm"
+          integer
+          value={f.rpm}
+          onChange={(v) => set('rpm', v)}
+        />
+        <NumberField
+          label="Weight"
+          hint="Share of traffic when deployments share it."
+          name="weight"
+          value={f.weight}
+          onChange={(v) => set('weight', v)}
+        />
         <Field
           label="Default parameters (JSON)"
           hint='Sent unless the tool sets them, e.g. {"temperature": 0.2, "max_tokens": 2048}.'

@@ -2,9 +2,10 @@
 // fallback and an expiry. Blank means "no limit"; the gateway validates again and its words are shown.
 import { useState, type FormEvent } from 'react';
 import type { KeyInfo, KeySettings } from '../../../shared/admin/keys.ts';
-import { Dialog } from '../components/dialog.tsx';
-import { Field } from '../components/field.tsx';
+import { Dialog, DialogActions } from '../components/dialog.tsx';
+import { NumberField, PickList, SelectField, TextField } from '../components/field.tsx';
 import { ErrorNotice } from '../components/notice.tsx';
+import { numberText } from '../form-values.ts';
 
 const PERIODS = [
   ['1d', 'per day'],
@@ -35,14 +36,13 @@ interface FormState {
 }
 
 function initial(key: KeyInfo | undefined): FormState {
-  const str = (n: number | null | undefined) => (n === null || n === undefined ? '' : String(n));
   return {
     name: key?.key_alias ?? '',
-    maxBudget: str(key?.max_budget),
+    maxBudget: numberText(key?.max_budget),
     period: key ? (key.budget_duration ?? '') : '1mo',
-    rpm: str(key?.rpm_limit),
-    tpm: str(key?.tpm_limit),
-    parallel: str(key?.max_parallel_requests),
+    rpm: numberText(key?.rpm_limit),
+    tpm: numberText(key?.tpm_limit),
+    parallel: numberText(key?.max_parallel_requests),
     models: key?.models ?? [],
     fallback: key?.budget_fallback ?? '',
     expiry: key ? 'keep' : '',
@@ -61,6 +61,21 @@ function parseNumber(label: string, s: string, integer: boolean): number | null 
   return n;
 }
 
+/** The request limits: blank is unlimited, anything else a whole number above 0. */
+const LIMITS = [
+  ['rpm', 'rpm_limit', 'Requests per minute'],
+  ['tpm', 'tpm_limit', 'Tokens per minute'],
+  ['parallel', 'max_parallel_requests', 'Parallel requests'],
+] as const;
+
+type Limits = Pick<KeySettings, (typeof LIMITS)[number][1]>;
+
+function limits(f: FormState): Limits {
+  return Object.fromEntries(
+    LIMITS.map(([k, name, label]) => [name, parseNumber(label, f[k], true)]),
+  ) as Limits;
+}
+
 export function toSettings(f: FormState, editing: boolean): KeySettings {
   const maxBudget = parseNumber('The spending cap', f.maxBudget, false);
   const settings: KeySettings = {
@@ -68,9 +83,7 @@ export function toSettings(f: FormState, editing: boolean): KeySettings {
     models: f.models,
     max_budget: maxBudget,
     budget_duration: maxBudget === null ? null : f.period || null,
-    rpm_limit: parseNumber('Requests per minute', f.rpm, true),
-    tpm_limit: parseNumber('Tokens per minute', f.tpm, true),
-    max_parallel_requests: parseNumber('Parallel requests', f.parallel, true),
+    ...limits(f),
     budget_fallback: f.fallback || null,
   };
   if (!editing || f.expiry !== 'keep') settings.duration = f.expiry || null;
@@ -111,112 +124,79 @@ export function KeyFormDialog({
       onClose={onClose}
       wide
       footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" form="key-form" className="button button-primary" disabled={busy}>
-            {busy ? 'Saving…' : existing ? 'Save changes' : 'Create key'}
-          </button>
-        </>
+        <DialogActions
+          onCancel={onClose}
+          form="key-form"
+          label={existing ? 'Save changes' : 'Create key'}
+          busy={busy}
+        />
       }
     >
       <form id="key-form" className="form-grid" onSubmit={submit}>
-        <Field label="App name" hint="Shown in the usage numbers, e.g. cline or laptop-scripts." wide>
-          <input
-            name="key_alias"
-            value={f.name}
-            onChange={(e) => set('name', e.target.value)}
-            autoComplete="off"
-            required
+        <TextField
+          label="App name"
+          hint="Shown in the usage numbers, e.g. cline or laptop-scripts."
+          wide
+          name="key_alias"
+          value={f.name}
+          onChange={(v) => set('name', v)}
+          autoComplete="off"
+          required
+        />
+        <NumberField
+          label="Spending cap (USD)"
+          hint="Blank: no cap."
+          name="max_budget"
+          value={f.maxBudget}
+          onChange={(v) => set('maxBudget', v)}
+          placeholder="e.g. 5"
+        />
+        <SelectField
+          label="Cap period"
+          hint="Days, weeks and months reset at local midnight, Monday and the 1st."
+          name="budget_duration"
+          value={f.period}
+          onChange={(v) => set('period', v)}
+          choices={[
+            ...PERIODS,
+            ...(PERIODS.some(([v]) => v === f.period) ? [] : [[f.period, `every ${f.period}`] as const]),
+          ]}
+        />
+        {LIMITS.map(([k, name, label]) => (
+          <NumberField
+            key={name}
+            label={label}
+            hint="Blank: unlimited."
+            name={name}
+            integer
+            value={f[k]}
+            onChange={(v) => set(k, v)}
           />
-        </Field>
-        <Field label="Spending cap (USD)" hint="Blank: no cap.">
-          <input
-            name="max_budget"
-            inputMode="decimal"
-            value={f.maxBudget}
-            onChange={(e) => set('maxBudget', e.target.value)}
-            placeholder="e.g. 5"
-          />
-        </Field>
-        <Field label="Cap period" hint="Days, weeks and months reset at local midnight, Monday and the 1st.">
-          <select name="budget_duration" value={f.period} onChange={(e) => set('period', e.target.value)}>
-            {PERIODS.map(([v, label]) => (
-              <option key={v} value={v}>
-                {label}
-              </option>
-            ))}
-            {!PERIODS.some(([v]) => v === f.period) && <option value={f.period}>every {f.period}</option>}
-          </select>
-        </Field>
-        <Field label="Requests per minute" hint="Blank: unlimited.">
-          <input
-            name="rpm_limit"
-            inputMode="numeric"
-            value={f.rpm}
-            onChange={(e) => set('rpm', e.target.value)}
-          />
-        </Field>
-        <Field label="Tokens per minute" hint="Blank: unlimited.">
-          <input
-            name="tpm_limit"
-            inputMode="numeric"
-            value={f.tpm}
-            onChange={(e) => set('tpm', e.target.value)}
-          />
-        </Field>
-        <Field label="Parallel requests" hint="Blank: unlimited.">
-          <input
-            name="max_parallel_requests"
-            inputMode="numeric"
-            value={f.parallel}
-            onChange={(e) => set('parallel', e.target.value)}
-          />
-        </Field>
-        <Field
+        ))}
+        <SelectField
           label="When the money runs out"
           hint="Answer with another model (say, a local one) instead of refusing."
-        >
-          <select name="budget_fallback" value={f.fallback} onChange={(e) => set('fallback', e.target.value)}>
-            <option value="">refuse requests</option>
-            {choosable.map((a) => (
-              <option key={a} value={a}>
-                use {a}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field
+          name="budget_fallback"
+          value={f.fallback}
+          onChange={(v) => set('fallback', v)}
+          choices={[['', 'refuse requests'], ...choosable.map((a) => [a, `use ${a}`] as const)]}
+        />
+        <SelectField
           label="Expires"
           hint={existing?.expires ? `Now: ${new Date(existing.expires).toLocaleString()}` : undefined}
-        >
-          <select name="duration" value={f.expiry} onChange={(e) => set('expiry', e.target.value)}>
-            {existing && <option value="keep">keep as it is</option>}
-            {EXPIRY.map(([v, label]) => (
-              <option key={v} value={v}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <fieldset className="field-wide models-pick">
-          <legend>Allowed models</legend>
-          <p className="field-hint">None ticked: every model. Ticked: only those.</p>
-          {choosable.length === 0 && <p className="muted">No models configured yet.</p>}
-          {choosable.map((a) => (
-            <label key={a} className="check">
-              <input
-                type="checkbox"
-                checked={f.models.includes(a)}
-                onChange={(e) =>
-                  set('models', e.target.checked ? [...f.models, a] : f.models.filter((m) => m !== a))
-                }
-              />
-              {a}
-            </label>
-          ))}
-        </fieldset>
+          name="duration"
+          value={f.expiry}
+          onChange={(v) => set('expiry', v)}
+          choices={[...(existing ? [['keep', 'keep as it is'] as const] : []), ...EXPIRY]}
+        />
+        <PickList
+          legend="Allowed models"
+          hint="None ticked: every model. Ticked: only those."
+          empty="No models configured yet."
+          options={choosable}
+          picked={f.models}
+          onChange={(models) => set('models', models)}
+        />
       </form>
       <ErrorNotice error={formError ?? error} />
     </Dialog>

@@ -8,6 +8,7 @@ import { ConfirmDialog, Dialog } from '../components/dialog.tsx';
 import { EmptyState, ErrorNotice, Loading } from '../components/notice.tsx';
 import { Card, PageHeader } from '../components/page-header.tsx';
 import { ProgressBar } from '../components/progress-bar.tsx';
+import { ACTIONS, Table } from '../components/table.tsx';
 import { count, money, period, relative } from '../format.ts';
 import { ConnectPanel } from './connect-panel.tsx';
 import { KeyFormDialog } from './key-form.tsx';
@@ -93,116 +94,104 @@ export function KeysPage({ focusKey }: { focusKey?: string | undefined } = {}) {
         </EmptyState>
       ) : (
         <Card>
-          <table className="table">
-            <thead>
-              <tr>
-                <th>App</th>
-                <th>Spend</th>
-                <th>Limits</th>
-                <th>Models</th>
-                <th>Last used</th>
-                <th aria-label="Actions" />
+          <Table columns={['App', 'Spend', 'Limits', 'Models', 'Last used', ACTIONS]}>
+            {list.map((k) => (
+              <tr key={k.id} data-testid={`key-row-${nameOf(k)}`} className={k.blocked ? 'row-muted' : ''}>
+                <td>
+                  <strong>{nameOf(k)}</strong>
+                  <div className="muted small">
+                    {k.key_name}
+                    {k.blocked && <span className="pill pill-bad">blocked</span>}
+                    {k.expires && (
+                      <span className={`pill ${Date.parse(k.expires) < Date.now() ? 'pill-bad' : ''}`}>
+                        {Date.parse(k.expires) < Date.now() ? 'expired' : `expires ${relative(k.expires)}`}
+                      </span>
+                    )}
+                    {k.plan && <span className="pill">plan {k.plan}</span>}
+                  </div>
+                </td>
+                <td className="cap-cell">
+                  <div>
+                    <span data-testid="key-spend">{money(k.spend)}</span>
+                    {k.max_budget !== null && (
+                      <span className="muted">
+                        {' '}
+                        of {money(k.max_budget)} {period(k.budget_duration)}
+                      </span>
+                    )}
+                  </div>
+                  <ProgressBar
+                    value={k.spend + k.reserved}
+                    max={k.max_budget}
+                    label={`${nameOf(k)} spend of cap`}
+                  />
+                  {k.budget_reset_at && (
+                    <div className="muted small">resets {relative(k.budget_reset_at)}</div>
+                  )}
+                  {k.budget_fallback && <div className="muted small">then uses {k.budget_fallback}</div>}
+                </td>
+                <td className="small">
+                  {k.rpm_limit ? `${count(k.rpm_limit)} req/min` : ''}
+                  {k.tpm_limit ? <div>{count(k.tpm_limit)} tokens/min</div> : null}
+                  {k.max_parallel_requests ? <div>{k.max_parallel_requests} at once</div> : null}
+                  {!k.rpm_limit && !k.tpm_limit && !k.max_parallel_requests && (
+                    <span className="muted">none</span>
+                  )}
+                </td>
+                <td className="small">
+                  {k.models.length ? k.models.join(', ') : <span className="muted">all</span>}
+                </td>
+                <td className="small">{relative(k.last_used_at)}</td>
+                <td className="actions">
+                  <button
+                    type="button"
+                    className="button button-small"
+                    onClick={() => setModal({ kind: 'connect', key: k })}
+                  >
+                    Connect
+                  </button>
+                  <button
+                    type="button"
+                    className="button button-small"
+                    onClick={() => {
+                      save.clearError();
+                      setModal({ kind: 'edit', key: k });
+                    }}
+                  >
+                    Edit
+                  </button>
+                  <button
+                    type="button"
+                    className="button button-small"
+                    disabled={act.busy}
+                    onClick={() => void act.run(k.blocked ? 'unblock' : 'block', k)}
+                  >
+                    {k.blocked ? 'Unblock' : 'Block'}
+                  </button>
+                  <button
+                    type="button"
+                    className="button button-small"
+                    onClick={() => {
+                      act.clearError();
+                      setModal({ kind: 'regenerate', key: k });
+                    }}
+                  >
+                    Regenerate
+                  </button>
+                  <button
+                    type="button"
+                    className="button button-small button-danger"
+                    onClick={() => {
+                      act.clearError();
+                      setModal({ kind: 'delete', key: k });
+                    }}
+                  >
+                    Delete
+                  </button>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {list.map((k) => (
-                <tr key={k.id} data-testid={`key-row-${nameOf(k)}`} className={k.blocked ? 'row-muted' : ''}>
-                  <td>
-                    <strong>{nameOf(k)}</strong>
-                    <div className="muted small">
-                      {k.key_name}
-                      {k.blocked && <span className="pill pill-bad">blocked</span>}
-                      {k.expires && (
-                        <span className={`pill ${Date.parse(k.expires) < Date.now() ? 'pill-bad' : ''}`}>
-                          {Date.parse(k.expires) < Date.now() ? 'expired' : `expires ${relative(k.expires)}`}
-                        </span>
-                      )}
-                      {k.plan && <span className="pill">plan {k.plan}</span>}
-                    </div>
-                  </td>
-                  <td className="cap-cell">
-                    <div>
-                      <span data-testid="key-spend">{money(k.spend)}</span>
-                      {k.max_budget !== null && (
-                        <span className="muted">
-                          {' '}
-                          of {money(k.max_budget)} {period(k.budget_duration)}
-                        </span>
-                      )}
-                    </div>
-                    <ProgressBar
-                      value={k.spend + k.reserved}
-                      max={k.max_budget}
-                      label={`${nameOf(k)} spend of cap`}
-                    />
-                    {k.budget_reset_at && (
-                      <div className="muted small">resets {relative(k.budget_reset_at)}</div>
-                    )}
-                    {k.budget_fallback && <div className="muted small">then uses {k.budget_fallback}</div>}
-                  </td>
-                  <td className="small">
-                    {k.rpm_limit ? `${count(k.rpm_limit)} req/min` : ''}
-                    {k.tpm_limit ? <div>{count(k.tpm_limit)} tokens/min</div> : null}
-                    {k.max_parallel_requests ? <div>{k.max_parallel_requests} at once</div> : null}
-                    {!k.rpm_limit && !k.tpm_limit && !k.max_parallel_requests && (
-                      <span className="muted">none</span>
-                    )}
-                  </td>
-                  <td className="small">
-                    {k.models.length ? k.models.join(', ') : <span className="muted">all</span>}
-                  </td>
-                  <td className="small">{relative(k.last_used_at)}</td>
-                  <td className="actions">
-                    <button
-                      type="button"
-                      className="button button-small"
-                      onClick={() => setModal({ kind: 'connect', key: k })}
-                    >
-                      Connect
-                    </button>
-                    <button
-                      type="button"
-                      className="button button-small"
-                      onClick={() => {
-                        save.clearError();
-                        setModal({ kind: 'edit', key: k });
-                      }}
-                    >
-                      Edit
-                    </button>
-                    <button
-                      type="button"
-                      className="button button-small"
-                      disabled={act.busy}
-                      onClick={() => void act.run(k.blocked ? 'unblock' : 'block', k)}
-                    >
-                      {k.blocked ? 'Unblock' : 'Block'}
-                    </button>
-                    <button
-                      type="button"
-                      className="button button-small"
-                      onClick={() => {
-                        act.clearError();
-                        setModal({ kind: 'regenerate', key: k });
-                      }}
-                    >
-                      Regenerate
-                    </button>
-                    <button
-                      type="button"
-                      className="button button-small button-danger"
-                      onClick={() => {
-                        act.clearError();
-                        setModal({ kind: 'delete', key: k });
-                      }}
-                    >
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
         </Card>
       )}
 

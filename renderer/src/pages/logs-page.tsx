@@ -6,9 +6,10 @@ import type { SpendLogRow } from '../../../shared/admin/spend.ts';
 import { useAdmin } from '../api/use-admin.ts';
 import { useAliases } from '../api/use-gateway.ts';
 import { Dialog } from '../components/dialog.tsx';
-import { Field } from '../components/field.tsx';
+import { SelectField, TextField } from '../components/field.tsx';
 import { EmptyState, ErrorNotice, Loading } from '../components/notice.tsx';
 import { Card, PageHeader } from '../components/page-header.tsx';
+import { Facts, Table } from '../components/table.tsx';
 import { count, dateTime, money, ms } from '../format.ts';
 
 interface Filters {
@@ -32,6 +33,9 @@ const EMPTY: Filters = {
   end_date: '',
   limit: 100,
 };
+
+/** The first choice of every filter: no filtering. */
+const ALL = ['', 'all'] as const;
 
 export function fellBack(row: SpendLogRow): boolean {
   return new Set(row.attempts.map((a) => a.deployment)).size > 1;
@@ -79,84 +83,59 @@ export function LogsPage() {
       />
       <Card>
         <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filters">
-          <Field label="App">
-            <select
-              name="key_alias"
-              value={filters.key_alias}
-              onChange={(e) => set('key_alias', e.target.value)}
-            >
-              <option value="">all</option>
-              {(keys.data?.keys ?? [])
-                .filter((k) => k.key_alias)
-                .map((k) => (
-                  <option key={k.id} value={k.key_alias!}>
-                    {k.key_alias}
-                  </option>
-                ))}
-            </select>
-          </Field>
-          <Field label="Model">
-            <select name="model" value={filters.model} onChange={(e) => set('model', e.target.value)}>
-              <option value="">all</option>
-              {aliases.map((a) => (
-                <option key={a} value={a}>
-                  {a}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field label="Provider">
-            <select
-              name="provider"
-              value={filters.provider}
-              onChange={(e) => set('provider', e.target.value)}
-            >
-              <option value="">all</option>
-              {providers.map((p) => (
-                <option key={p} value={p}>
-                  {p}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field label="Result">
-            <select
-              name="status"
-              value={filters.status}
-              onChange={(e) => set('status', e.target.value as Filters['status'])}
-            >
-              <option value="">all</option>
-              <option value="ok">succeeded</option>
-              <option value="error">failed</option>
-            </select>
-          </Field>
-          <Field label="Fallback">
-            <select
-              name="fallback"
-              value={filters.fallback}
-              onChange={(e) => set('fallback', e.target.value as Filters['fallback'])}
-            >
-              <option value="">any</option>
-              <option value="true">fell back</option>
-              <option value="false">first try</option>
-            </select>
-          </Field>
-          <Field label="From">
-            <input
-              type="date"
-              name="start_date"
-              value={filters.start_date}
-              onChange={(e) => set('start_date', e.target.value)}
-            />
-          </Field>
-          <Field label="To">
-            <input
-              type="date"
-              name="end_date"
-              value={filters.end_date}
-              onChange={(e) => set('end_date', e.target.value)}
-            />
-          </Field>
+          <SelectField
+            label="App"
+            name="key_alias"
+            value={filters.key_alias}
+            onChange={(v) => set('key_alias', v)}
+            choices={[ALL, ...(keys.data?.keys ?? []).flatMap((k) => (k.key_alias ? [k.key_alias] : []))]}
+          />
+          <SelectField
+            label="Model"
+            name="model"
+            value={filters.model}
+            onChange={(v) => set('model', v)}
+            choices={[ALL, ...aliases]}
+          />
+          <SelectField
+            label="Provider"
+            name="provider"
+            value={filters.provider}
+            onChange={(v) => set('provider', v)}
+            choices={[ALL, ...providers]}
+          />
+          <SelectField
+            label="Result"
+            name="status"
+            value={filters.status}
+            onChange={(v) => set('status', v as Filters['status'])}
+            choices={[ALL, ['ok', 'succeeded'], ['error', 'failed']]}
+          />
+          <SelectField
+            label="Fallback"
+            name="fallback"
+            value={filters.fallback}
+            onChange={(v) => set('fallback', v as Filters['fallback'])}
+            choices={[
+              ['', 'any'],
+              ['true', 'fell back'],
+              ['false', 'first try'],
+            ]}
+          />
+          <TextField
+            label="From"
+            type="date"
+            name="start_date"
+            value={filters.start_date}
+            onChange={(v) => set('start_date', v)}
+          />
+          <TextField
+            label="To"
+            type="date"
+            name="end_date"
+            value={filters.end_date}
+            onChange={(v) => set('end_date', v)}
+          />
           {filtered && (
             <button type="button" className="button button-small" onClick={() => setFilters(EMPTY)}>
               Clear filters
@@ -175,54 +154,52 @@ export function LogsPage() {
         </EmptyState>
       ) : (
         <Card>
-          <table className="table table-logs">
-            <thead>
-              <tr>
-                <th>Time</th>
-                <th>App</th>
-                <th>Model</th>
-                <th>Answered by</th>
-                <th>Status</th>
-                <th className="num">Tokens in / out</th>
-                <th className="num">Cost</th>
-                <th className="num">Latency</th>
-                <th className="num">First token</th>
+          <Table
+            className="table table-logs"
+            columns={[
+              'Time',
+              'App',
+              'Model',
+              'Answered by',
+              'Status',
+              { label: 'Tokens in / out', numeric: true },
+              { label: 'Cost', numeric: true },
+              { label: 'Latency', numeric: true },
+              { label: 'First token', numeric: true },
+            ]}
+          >
+            {rows.map((r) => (
+              <tr
+                key={r.request_id}
+                className="clickable"
+                data-testid="log-row"
+                tabIndex={0}
+                onClick={() => setOpen(r)}
+                onKeyDown={(e) => e.key === 'Enter' && setOpen(r)}
+              >
+                <td>{dateTime(r.startTime)}</td>
+                <td>{r.key_alias ?? <span className="muted">—</span>}</td>
+                <td>{r.model_group}</td>
+                <td className="small">
+                  {r.custom_llm_provider ? `${r.custom_llm_provider}/${r.model ?? ''}` : '—'}
+                  {fellBack(r) && <span className="pill pill-warn">fallback</span>}
+                </td>
+                <td>
+                  <span className={`pill ${r.status < 400 ? 'pill-ok' : 'pill-bad'}`}>{r.status}</span>
+                  {r.error_code && <span className="small"> {r.error_code}</span>}
+                </td>
+                <td className="num">
+                  {count(r.prompt_tokens)} / {count(r.completion_tokens)}
+                  {r.estimated && <abbr title="Counted by Switchyard: the provider reported none"> ≈</abbr>}
+                </td>
+                <td className="num" data-testid="log-cost">
+                  {money(r.spend)}
+                </td>
+                <td className="num">{ms(r.latency_ms)}</td>
+                <td className="num">{ms(r.ttft_ms)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr
-                  key={r.request_id}
-                  className="clickable"
-                  data-testid="log-row"
-                  tabIndex={0}
-                  onClick={() => setOpen(r)}
-                  onKeyDown={(e) => e.key === 'Enter' && setOpen(r)}
-                >
-                  <td>{dateTime(r.startTime)}</td>
-                  <td>{r.key_alias ?? <span className="muted">—</span>}</td>
-                  <td>{r.model_group}</td>
-                  <td className="small">
-                    {r.custom_llm_provider ? `${r.custom_llm_provider}/${r.model ?? ''}` : '—'}
-                    {fellBack(r) && <span className="pill pill-warn">fallback</span>}
-                  </td>
-                  <td>
-                    <span className={`pill ${r.status < 400 ? 'pill-ok' : 'pill-bad'}`}>{r.status}</span>
-                    {r.error_code && <span className="small"> {r.error_code}</span>}
-                  </td>
-                  <td className="num">
-                    {count(r.prompt_tokens)} / {count(r.completion_tokens)}
-                    {r.estimated && <abbr title="Counted by Switchyard: the provider reported none"> ≈</abbr>}
-                  </td>
-                  <td className="num" data-testid="log-cost">
-                    {money(r.spend)}
-                  </td>
-                  <td className="num">{ms(r.latency_ms)}</td>
-                  <td className="num">{ms(r.ttft_ms)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
           {rows.length >= filters.limit && (
             <div className="more">
               <button
@@ -264,14 +241,7 @@ function LogDetail({ row, onClose }: { row: SpendLogRow; onClose: () => void }) 
   ];
   return (
     <Dialog title="Request" onClose={onClose} wide>
-      <dl className="facts">
-        {facts.map(([k, v]) => (
-          <div key={k}>
-            <dt>{k}</dt>
-            <dd>{v}</dd>
-          </div>
-        ))}
-      </dl>
+      <Facts items={facts} />
       <h3>Attempts</h3>
       {row.attempts.length === 0 ? (
         <p className="muted">No deployment was tried (refused before routing).</p>

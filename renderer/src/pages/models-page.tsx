@@ -177,10 +177,13 @@ export function ModelsPage() {
   const [modal, setModal] = useState<Modal>();
   const close = () => setModal(undefined);
   const reload = () => models.reload();
-  const remove = useAction(async (id: string) => {
-    const out = await client.call('model.remove', { id });
+  const closeAndReload = async () => {
     close();
     await reload();
+  };
+  const remove = useAction(async (id: string) => {
+    const out = await client.call('model.remove', { id });
+    await closeAndReload();
     return out.warnings;
   });
   const aliases = models.data?.aliases ?? [];
@@ -273,22 +276,11 @@ export function ModelsPage() {
           existing={modal.kind === 'edit' ? modal.d : undefined}
           aliases={names}
           onClose={close}
-          onSaved={async () => {
-            close();
-            await reload();
-          }}
+          onSaved={closeAndReload}
         />
       )}
       {modal?.kind === 'alias' && (
-        <AliasFormDialog
-          alias={modal.alias}
-          aliases={names}
-          onClose={close}
-          onSaved={async () => {
-            close();
-            await reload();
-          }}
-        />
+        <AliasFormDialog alias={modal.alias} aliases={names} onClose={close} onSaved={closeAndReload} />
       )}
       {modal?.kind === 'remove' && (
         <ConfirmDialog

@@ -6,6 +6,7 @@ import { useAdmin } from '../api/use-admin.ts';
 import { AreaLine, StackedBars, type Series } from '../components/charts.tsx';
 import { EmptyState, ErrorNotice, Loading } from '../components/notice.tsx';
 import { Card, PageHeader } from '../components/page-header.tsx';
+import { Table } from '../components/table.tsx';
 import { clock, count, dateTime, dayLabel, money } from '../format.ts';
 import { navigate } from '../routes.ts';
 
@@ -168,56 +169,36 @@ export function OverviewPage() {
           {data.recent_errors.length === 0 ? (
             <p className="muted">No errors. </p>
           ) : (
-            <table className="table table-compact">
-              <thead>
-                <tr>
-                  <th>When</th>
-                  <th>App</th>
-                  <th>Model</th>
-                  <th>Error</th>
+            <Table className="table table-compact" columns={['When', 'App', 'Model', 'Error']}>
+              {data.recent_errors.map((e) => (
+                <tr key={e.request_id}>
+                  <td>{dateTime(e.ts)}</td>
+                  <td>{e.key_alias ?? '—'}</td>
+                  <td>{e.alias}</td>
+                  <td>
+                    <span className="pill pill-bad">{e.status}</span> {e.error_code ?? ''}
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {data.recent_errors.map((e) => (
-                  <tr key={e.request_id}>
-                    <td>{dateTime(e.ts)}</td>
-                    <td>{e.key_alias ?? '—'}</td>
-                    <td>{e.alias}</td>
-                    <td>
-                      <span className="pill pill-bad">{e.status}</span> {e.error_code ?? ''}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </Table>
           )}
         </Card>
         <Card title="Recent fallbacks">
           {data.recent_fallbacks.length === 0 ? (
             <p className="muted">Every request was answered by the first deployment tried.</p>
           ) : (
-            <table className="table table-compact">
-              <thead>
-                <tr>
-                  <th>When</th>
-                  <th>Model</th>
-                  <th>Tried</th>
-                  <th>Result</th>
+            <Table className="table table-compact" columns={['When', 'Model', 'Tried', 'Result']}>
+              {data.recent_fallbacks.map((e) => (
+                <tr key={e.request_id}>
+                  <td>{dateTime(e.ts)}</td>
+                  <td>{e.alias}</td>
+                  <td className="chain">{e.tried.join(' → ')}</td>
+                  <td>
+                    <span className={`pill ${e.status < 400 ? 'pill-ok' : 'pill-bad'}`}>{e.status}</span>
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {data.recent_fallbacks.map((e) => (
-                  <tr key={e.request_id}>
-                    <td>{dateTime(e.ts)}</td>
-                    <td>{e.alias}</td>
-                    <td className="chain">{e.tried.join(' → ')}</td>
-                    <td>
-                      <span className={`pill ${e.status < 400 ? 'pill-ok' : 'pill-bad'}`}>{e.status}</span>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </Table>
           )}
         </Card>
       </div>

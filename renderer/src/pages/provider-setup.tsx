@@ -5,8 +5,8 @@ import type { AdminOutput } from '../../../shared/admin/contract.ts';
 import { providerKind } from '../../../shared/provider-catalog.ts';
 import { describeError } from '../api/admin-error.ts';
 import { useAction, useClient } from '../api/use-admin.ts';
-import { Dialog } from '../components/dialog.tsx';
-import { Field } from '../components/field.tsx';
+import { Dialog, DialogActions } from '../components/dialog.tsx';
+import { TextField } from '../components/field.tsx';
 import { ErrorNotice, Notice } from '../components/notice.tsx';
 import { ms } from '../format.ts';
 
@@ -21,6 +21,11 @@ export const FEATURED = [
 ] as const;
 
 type Found = AdminOutput<'provider.models'>;
+
+/** A vendor key being typed: masked, with autofill off. */
+function SecretField(props: { label: string; value: string; onChange: (value: string) => void }) {
+  return <TextField name="secret" type="password" autoComplete="off" {...props} />;
+}
 
 /** A provider's models with an Add button each; added ones become aliases named after the model. */
 export function DiscoveredModels({
@@ -141,40 +146,34 @@ export function AddProviderDialog({
   return (
     <Dialog title={`Add ${label}`} onClose={onClose} wide>
       <div className="form-grid">
-        <Field
+        <TextField
           label="API base URL"
           hint={
             kind?.defaultApiBase ? `Blank: ${kind.defaultApiBase}` : 'Required, e.g. http://127.0.0.1:8000/v1'
           }
-        >
-          <input
-            name="api_base"
-            value={apiBase}
-            onChange={(e) => setApiBase(e.target.value)}
-            placeholder={kind?.defaultApiBase ?? 'https://…'}
-          />
-        </Field>
+          name="api_base"
+          value={apiBase}
+          onChange={setApiBase}
+          placeholder={kind?.defaultApiBase ?? 'https://…'}
+        />
         {provider !== 'ollama' && !stored && (
           <>
-            <Field
+            <TextField
               label="Name in the keychain"
               hint={
                 existing.includes(name)
                   ? 'A key with this name exists: saving replaces it.'
                   : 'Letters, digits, dots, dashes, underscores.'
               }
-            >
-              <input name="credential_name" value={name} onChange={(e) => setName(e.target.value)} />
-            </Field>
-            <Field label={`${label} API key${needsKey ? '' : ' (if the server wants one)'}`}>
-              <input
-                name="secret"
-                type="password"
-                autoComplete="off"
-                value={secret}
-                onChange={(e) => setSecret(e.target.value)}
-              />
-            </Field>
+              name="credential_name"
+              value={name}
+              onChange={setName}
+            />
+            <SecretField
+              label={`${label} API key${needsKey ? '' : ' (if the server wants one)'}`}
+              value={secret}
+              onChange={setSecret}
+            />
           </>
         )}
       </div>
@@ -253,19 +252,13 @@ export function ReplaceKeyDialog({ name, onClose }: { name: string; onClose: () 
             Done
           </button>
         ) : (
-          <>
-            <button type="button" className="button" onClick={onClose}>
-              Cancel
-            </button>
-            <button
-              type="button"
-              className="button button-primary"
-              disabled={save.busy || !secret.trim()}
-              onClick={() => void save.run()}
-            >
-              {save.busy ? 'Saving…' : 'Replace'}
-            </button>
-          </>
+          <DialogActions
+            onCancel={onClose}
+            label="Replace"
+            busy={save.busy}
+            disabled={!secret.trim()}
+            onConfirm={() => void save.run()}
+          />
         )
       }
     >
@@ -274,15 +267,7 @@ export function ReplaceKeyDialog({ name, onClose }: { name: string; onClose: () 
           Replaced: <code>{hint}</code>. Requests use the new key from now on.
         </Notice>
       ) : (
-        <Field label="New API key">
-          <input
-            name="secret"
-            type="password"
-            autoComplete="off"
-            value={secret}
-            onChange={(e) => setSecret(e.target.value)}
-          />
-        </Field>
+        <SecretField label="New API key" value={secret} onChange={setSecret} />
       )}
       <ErrorNotice error={save.error} />
     </Dialog>

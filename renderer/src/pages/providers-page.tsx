@@ -6,6 +6,7 @@ import { useAction, useAdmin, useClient } from '../api/use-admin.ts';
 import { ConfirmDialog } from '../components/dialog.tsx';
 import { EmptyState, ErrorNotice, Loading, Notice } from '../components/notice.tsx';
 import { Card, PageHeader } from '../components/page-header.tsx';
+import { ACTIONS, Table } from '../components/table.tsx';
 import { relative } from '../format.ts';
 import { AddProviderDialog, DiscoveredModels, FEATURED, ReplaceKeyDialog } from './provider-setup.tsx';
 
@@ -81,52 +82,37 @@ export function ProvidersPage() {
             Add a provider above: its key is kept in the keychain, never in a file.
           </EmptyState>
         ) : (
-          <table className="table">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Key</th>
-                <th>Set</th>
-                <th>Used by</th>
-                <th aria-label="Actions" />
+          <Table columns={['Name', 'Key', 'Set', 'Used by', ACTIONS]}>
+            {list.map((c) => (
+              <tr key={c.name} data-testid={`credential-${c.name}`}>
+                <td>
+                  <code>keychain/{c.name}</code>
+                </td>
+                <td>
+                  <code>{c.hint}</code>
+                </td>
+                <td>{c.set_at ? relative(c.set_at) : 'outside Switchyard'}</td>
+                <td className="small">
+                  {c.used_by.length ? c.used_by.join(', ') : <span className="muted">nothing yet</span>}
+                </td>
+                <td className="actions">
+                  <button type="button" className="button button-small" onClick={() => setReplacing(c.name)}>
+                    Replace
+                  </button>
+                  <button
+                    type="button"
+                    className="button button-small button-danger"
+                    onClick={() => {
+                      del.clearError();
+                      setDeleting(c);
+                    }}
+                  >
+                    Delete
+                  </button>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {list.map((c) => (
-                <tr key={c.name} data-testid={`credential-${c.name}`}>
-                  <td>
-                    <code>keychain/{c.name}</code>
-                  </td>
-                  <td>
-                    <code>{c.hint}</code>
-                  </td>
-                  <td>{c.set_at ? relative(c.set_at) : 'outside Switchyard'}</td>
-                  <td className="small">
-                    {c.used_by.length ? c.used_by.join(', ') : <span className="muted">nothing yet</span>}
-                  </td>
-                  <td className="actions">
-                    <button
-                      type="button"
-                      className="button button-small"
-                      onClick={() => setReplacing(c.name)}
-                    >
-                      Replace
-                    </button>
-                    <button
-                      type="button"
-                      className="button button-small button-danger"
-                      onClick={() => {
-                        del.clearError();
-                        setDeleting(c);
-                      }}
-                    >
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
         )}
       </Card>
       {adding && (

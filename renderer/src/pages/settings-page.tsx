@@ -6,9 +6,10 @@ import { useAction, useAdmin, useClient } from '../api/use-admin.ts';
 import { sessionKey } from '../api/session-key.ts';
 import { CodeBlock, CopyButton } from '../components/copy-button.tsx';
 import { ConfirmDialog } from '../components/dialog.tsx';
-import { Field } from '../components/field.tsx';
+import { Field, NumberField, TextField } from '../components/field.tsx';
 import { ErrorNotice, Loading, Notice } from '../components/notice.tsx';
 import { Card, PageHeader } from '../components/page-header.tsx';
+import { Facts } from '../components/table.tsx';
 import { dateTime } from '../format.ts';
 
 function ListenCard() {
@@ -54,12 +55,14 @@ function ListenCard() {
           void save.run();
         }}
       >
-        <Field label="Host" hint="127.0.0.1 keeps it on this machine. A LAN address needs a master key.">
-          <input name="host" value={host} onChange={(e) => setHost(e.target.value)} />
-        </Field>
-        <Field label="Port">
-          <input name="port" inputMode="numeric" value={port} onChange={(e) => setPort(e.target.value)} />
-        </Field>
+        <TextField
+          label="Host"
+          hint="127.0.0.1 keeps it on this machine. A LAN address needs a master key."
+          name="host"
+          value={host}
+          onChange={setHost}
+        />
+        <NumberField label="Port" name="port" integer value={port} onChange={setPort} />
         <div className="field">
           <span className="field-label">&nbsp;</span>
           <button type="submit" className="button button-primary" disabled={save.busy}>
@@ -185,38 +188,16 @@ function GatewayCard() {
       <ErrorNotice error={status.error} onRetry={() => void status.reload()} />
       {s && (
         <>
-          <dl className="facts">
-            <div>
-              <dt>Serving at</dt>
-              <dd>
-                <code>{s.url}</code>
-              </dd>
-            </div>
-            <div>
-              <dt>State</dt>
-              <dd>{s.paused ? 'paused' : 'serving'}</dd>
-            </div>
-            <div>
-              <dt>Version</dt>
-              <dd>{s.version}</dd>
-            </div>
-            <div>
-              <dt>Running since</dt>
-              <dd>{dateTime(s.started_at)}</dd>
-            </div>
-            <div>
-              <dt>Config file</dt>
-              <dd>
-                <code>{s.config_path}</code>
-              </dd>
-            </div>
-            <div>
-              <dt>Data folder</dt>
-              <dd>
-                <code>{s.data_dir}</code>
-              </dd>
-            </div>
-          </dl>
+          <Facts
+            items={[
+              ['Serving at', <code>{s.url}</code>],
+              ['State', s.paused ? 'paused' : 'serving'],
+              ['Version', s.version],
+              ['Running since', dateTime(s.started_at)],
+              ['Config file', <code>{s.config_path}</code>],
+              ['Data folder', <code>{s.data_dir}</code>],
+            ]}
+          />
           <div className="steps">
             <button
               type="button"

@@ -5,16 +5,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatCompletionRequest } from '../../../shared/wire/openai-requests.ts';
 import { anthropicAdapter } from '../../../main/gateway/providers/anthropic/index.ts';
 import { sseEvents } from '../../../main/gateway/providers/anthropic/event-stream.ts';
-import type {
-  CallContext,
-  NativeMessages,
-  ProviderTarget,
-} from '../../../main/gateway/providers/provider.ts';
+import type { NativeMessages, ProviderTarget } from '../../../main/gateway/providers/provider.ts';
+import { callContext, testTarget } from '../../support/adapter-call.ts';
 import { startFakeAnthropic, type FakeAnthropic } from '../../support/fake-anthropic.ts';
 import { collect, gatewayError } from '../../contract/contract-helpers.ts';
 
 const KEY = 'sk-ant-api03-secret-test-key';
-const ctx = (): CallContext => ({ signal: new AbortController().signal });
 const fixture = (name: string): string =>
   readFileSync(new URL(`../../fixtures/anthropic/${name}`, import.meta.url), 'utf8');
 const replay = (name: string) => ({
@@ -35,14 +31,7 @@ describe('anthropic adapter on the wire', () => {
 
   beforeAll(async () => {
     fake = await startFakeAnthropic({ reply: 'Foxes are quick.' });
-    target = {
-      model: 'claude-sonnet-4-20250514',
-      apiBase: fake.url,
-      apiKey: KEY,
-      apiVersion: undefined,
-      firstByteTimeoutMs: 2000,
-      totalTimeoutMs: 5000,
-    };
+    target = testTarget({ model: 'claude-sonnet-4-20250514', apiBase: fake.url, apiKey: KEY });
   });
   afterAll(() => fake.close());
   beforeEach(() => fake.reset());
@@ -56,7 +45,7 @@ describe('anthropic adapter on the wire', () => {
 
   it('posts to /v1/messages with x-api-key and anthropic-version, never a bearer token', async () => {
     fake.setBehavior({ apiKey: KEY });
-    await anthropicAdapter.chat(target, chatBody, ctx());
+    await anthropicAdapter.chat(target, chatBody, callContext());
     const [req] = fake.requests;
     expect(req).toMatchObject({ method: 'POST', path: '/v1/messages' });
     expect(req?.headers).toMatchObject({
@@ -75,7 +64,7 @@ describe('anthropic adapter on the wire', () => {
 
   it('takes an api_base ending in /v1 or /v1/messages without doubling the path', async () => {
     for (const apiBase of [`${fake.url}/v1`, `${fake.url}/v1/messages/`]) {
-      await anthropicAdapter.chat({ ...target, apiBase }, chatBody, ctx());
+      await anthropicAdapter.chat({ ...target, apiBase }, chatBody, callContext());
     }
     expect(fake.requests.map((r) => r.path)).toEqual(['/v1/messages', '/v1/messages']);
   });
@@ -83,7 +72,7 @@ describe('anthropic adapter on the wire', () => {
   it('reasoning_effort gets thinking that the upstream accepts, and comes back as reasoning_content', async () => {
     fake.setBehavior({ thinking: 'Foxes: mammals, quick, clever.' });
     const body = { ...chatBody, reasoning_effort: 'low', max_tokens: 200 };
-    const { body: completion, usage } = await anthropicAdapter.chat(target, body, ctx());
+    const { body: completion, usage } = await anthropicAdapter.chat(target, body, callContext());
     expect(fake.requests[0]?.body).toMatchObject({
       thinking: { type: 'enabled', budget_tokens: 1024 },
       max_tokens: 1224,
@@ -96,7 +85,7 @@ describe('anthropic adapter on the wire', () => {
     });
     expect(usage).toMatchObject({ completion_tokens: 3 + 4 }); // answer words + thinking words
 
-    const pieces = await collect(await anthropicAdapter.chatStream(target, body, ctx()));
+    const pieces = await collect(await anthropicAdapter.chatStream(target, body, callContext()));
     const reasoning = pieces
       .map(
         (p) => (JSON.parse(p.data) as { choices: { delta?: { reasoning_content?: string } }[] }).choices[0],
@@ -115,8 +104,8 @@ describe('anthropic adapter on the wire', () => {
       prompt_tokens_details: { cached_tokens: 100 },
       cache_creation_input_tokens: 50,
     };
-    expect((await anthropicAdapter.chat(target, chatBody, ctx())).usage).toEqual(expected);
-    const pieces = await collect(await anthropicAdapter.chatStream(target, chatBody, ctx()));
+    expect((await anthropicAdapter.chat(target, chatBody, callContext())).usage).toEqual(expected);
+    const pieces = await collect(await anthropicAdapter.chatStream(target, chatBody, callContext()));
     expect(pieces.filter((p) => p.usage).map((p) => p.usage)).toEqual([expected]);
   });
 
@@ -131,7 +120,7 @@ describe('anthropic adapter on the wire', () => {
       { status: 529, code: 'upstream_unavailable', gateway: 503, retryable: true, type: 'overloaded_error' },
     ])('an upstream $status $type', async ({ status, code, gateway, retryable, type }) => {
       fake.setBehavior({ error: { status, message: `the ${type} message` } });
-      const err = await gatewayError(anthropicAdapter.chat(target, chatBody, ctx()));
+      const err = await gatewayError(anthropicAdapter.chat(target, chatBody, callContext()));
       expect(err).toMatchObject({ status: gateway, code, retryable, upstreamStatus: status });
       expect(err.message).toContain(`the ${type} message`);
       // Kept verbatim for a /v1/messages client, who expects Anthropic's own body.
@@ -144,7 +133,7 @@ describe('anthropic adapter on the wire', () => {
 
     it('a wrong key is a non-retryable auth failure that never repeats the key', async () => {
       fake.setBehavior({ apiKey: 'sk-ant-the-right-one' });
-      const err = await gatewayError(anthropicAdapter.chat(target, chatBody, ctx()));
+      const err = await gatewayError(anthropicAdapter.chat(target, chatBody, callContext()));
       expect(err).toMatchObject({
         status: 502,
         code: 'upstream_auth_failed',
@@ -157,7 +146,7 @@ describe('anthropic adapter on the wire', () => {
 
     it('a key the upstream echoes is redacted from the message and from the kept body', async () => {
       fake.setBehavior({ error: { status: 400, message: `bad key ${KEY} in request` } });
-      const err = await gatewayError(anthropicAdapter.chat(target, chatBody, ctx()));
+      const err = await gatewayError(anthropicAdapter.chat(target, chatBody, callContext()));
       expect(err.message).not.toContain(KEY);
       expect(JSON.stringify(err.upstreamBody)).not.toContain(KEY);
       expect(err.message).toContain('[redacted]');
@@ -165,7 +154,7 @@ describe('anthropic adapter on the wire', () => {
 
     it('an overloaded_error event mid-stream ends the stream in a retryable 503 after the text so far', async () => {
       fake.setBehavior(replay('stream-overloaded-error-after-first-text.sse'));
-      const stream = await anthropicAdapter.chatStream(target, chatBody, ctx());
+      const stream = await anthropicAdapter.chatStream(target, chatBody, callContext());
       const seen: string[] = [];
       const err = await gatewayError(
         (async () => {
@@ -190,20 +179,26 @@ describe('anthropic adapter on the wire', () => {
         midStreamError: { afterChunks: 1, message: 'slow down' },
         midStreamErrorType: 'rate_limit_error',
       });
-      const err = await gatewayError(collect(await anthropicAdapter.chatStream(target, chatBody, ctx())));
+      const err = await gatewayError(
+        collect(await anthropicAdapter.chatStream(target, chatBody, callContext())),
+      );
       expect(err).toMatchObject({ status: 429, retryable: true });
       expect(err.message).toContain('slow down');
     });
 
     it('a stream that ends cleanly but without message_stop is a retryable failure, not a short answer', async () => {
       fake.setBehavior({ endAfterChunks: 2 });
-      const err = await gatewayError(collect(await anthropicAdapter.chatStream(target, chatBody, ctx())));
+      const err = await gatewayError(
+        collect(await anthropicAdapter.chatStream(target, chatBody, callContext())),
+      );
       expect(err).toMatchObject({ status: 502, code: 'upstream_error', retryable: true });
       expect(err.message).toContain('message_stop');
     });
 
     it('embeddings are refused without a call', async () => {
-      const err = await gatewayError(anthropicAdapter.embeddings(target, { model: 'e', input: 'x' }, ctx()));
+      const err = await gatewayError(
+        anthropicAdapter.embeddings(target, { model: 'e', input: 'x' }, callContext()),
+      );
       expect(err.message).toContain('no embeddings endpoint');
       expect(fake.requests).toEqual([]);
     });
@@ -218,7 +213,7 @@ describe('anthropic adapter on the wire', () => {
       'claude-haiku-4-5',
     ];
     fake.setBehavior({ models, modelsPageSize: 2 });
-    await expect(anthropicAdapter.listModels(target, ctx())).resolves.toEqual(models);
+    await expect(anthropicAdapter.listModels(target, callContext())).resolves.toEqual(models);
     expect(fake.requests.map((r) => r.query?.get('after_id') ?? null)).toEqual([
       null,
       'claude-opus-4',
@@ -239,7 +234,7 @@ describe('anthropic adapter on the wire', () => {
     it('messages: the client’s body untouched but for the model, its anthropic headers forwarded', async () => {
       fake.setBehavior({ cacheReadInputTokens: 7 });
       const headers = { 'anthropic-version': '2023-01-01', 'anthropic-beta': 'prompt-caching-2024-07-31' };
-      const { body, usage } = await native.messages(target, messagesBody, headers, ctx());
+      const { body, usage } = await native.messages(target, messagesBody, headers, callContext());
       const sent = fake.requests[0]!;
       expect(sent.body).toEqual({ ...messagesBody, model: 'claude-sonnet-4-20250514' });
       expect(sent.headers).toMatchObject({ ...headers, 'x-api-key': KEY });
@@ -256,7 +251,7 @@ describe('anthropic adapter on the wire', () => {
     });
 
     it('messages: anthropic-version defaults to 2023-06-01 and no anthropic-beta is invented', async () => {
-      await native.messages(target, messagesBody, {}, ctx());
+      await native.messages(target, messagesBody, {}, callContext());
       expect(fake.requests[0]?.headers['anthropic-version']).toBe('2023-06-01');
       expect(fake.requests[0]?.headers['anthropic-beta']).toBeUndefined();
     });
@@ -265,7 +260,7 @@ describe('anthropic adapter on the wire', () => {
       const name = 'stream-text-then-tool-use-get-weather.sse';
       fake.setBehavior(replay(name));
       const pieces = await collect(
-        await native.messagesStream(target, { ...messagesBody, stream: false }, {}, ctx()),
+        await native.messagesStream(target, { ...messagesBody, stream: false }, {}, callContext()),
       );
       expect(fake.requests[0]?.body).toMatchObject({ stream: true, model: 'claude-sonnet-4-20250514' });
       const upstream: { event: string | undefined; data: string }[] = [];
@@ -285,7 +280,7 @@ describe('anthropic adapter on the wire', () => {
 
     it('messagesStream: a mid-stream error event is not relayed; the stream throws with it as upstreamBody', async () => {
       fake.setBehavior(replay('stream-overloaded-error-after-first-text.sse'));
-      const stream = await native.messagesStream(target, messagesBody, {}, ctx());
+      const stream = await native.messagesStream(target, messagesBody, {}, callContext());
       const events: (string | undefined)[] = [];
       const err = await gatewayError(
         (async () => {
@@ -302,7 +297,7 @@ describe('anthropic adapter on the wire', () => {
 
     it('messagesStream: an upstream HTTP error keeps Anthropic’s body for the client', async () => {
       fake.setBehavior({ error: { status: 400, message: 'messages.0.content: Field required' } });
-      const err = await gatewayError(native.messagesStream(target, messagesBody, {}, ctx()));
+      const err = await gatewayError(native.messagesStream(target, messagesBody, {}, callContext()));
       expect(err).toMatchObject({ status: 400, upstreamStatus: 400 });
       expect(err.upstreamBody).toMatchObject({
         type: 'error',
@@ -315,7 +310,7 @@ describe('anthropic adapter on the wire', () => {
         target,
         { ...messagesBody, temperature: 0.5 },
         { 'anthropic-beta': 'x' },
-        ctx(),
+        callContext(),
       );
       expect(n).toBe(6);
       const sent = fake.requests[0]!;

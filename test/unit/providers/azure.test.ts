@@ -5,15 +5,15 @@ import { AZURE_DEFAULT_API_VERSION } from '../../../shared/provider-catalog.ts';
 import { priceOf } from '../../../main/gateway/budget/cost.ts';
 import { loadConfigText } from '../../../main/gateway/config/load-config.ts';
 import { azureAdapter } from '../../../main/gateway/providers/azure/index.ts';
-import type { CallContext, ProviderTarget } from '../../../main/gateway/providers/provider.ts';
+import type { ProviderTarget } from '../../../main/gateway/providers/provider.ts';
 import { ProviderRegistry } from '../../../main/gateway/providers/registry.ts';
 import { MemorySecretStore } from '../../../main/gateway/secret-store.ts';
 import { collect, gatewayError } from '../../contract/contract-helpers.ts';
+import { callContext, testTarget } from '../../support/adapter-call.ts';
 import { AZURE_CONTENT_FILTER, startFakeAzure } from '../../support/fake-azure.ts';
 import type { FakeUpstream } from '../../support/fake-upstream-core.ts';
 
 const KEY = 'azure-key-0123456789';
-const ctx = (): CallContext => ({ signal: new AbortController().signal });
 const chat = { model: 'alias', messages: [{ role: 'user' as const, content: 'hello there' }] };
 
 describe('azure adapter', () => {
@@ -26,18 +26,11 @@ describe('azure adapter', () => {
   afterAll(() => fake.close());
   beforeEach(() => {
     fake.reset();
-    target = {
-      model: 'prod-chat',
-      apiBase: fake.url,
-      apiKey: KEY,
-      apiVersion: undefined,
-      firstByteTimeoutMs: 2000,
-      totalTimeoutMs: 5000,
-    };
+    target = testTarget({ model: 'prod-chat', apiBase: fake.url, apiKey: KEY });
   });
 
   it('posts to the deployment URL with the default GA api-version and the key in api-key, not a bearer', async () => {
-    const { body } = await azureAdapter.chat(target, chat, ctx());
+    const { body } = await azureAdapter.chat(target, chat, callContext());
     expect(body).toMatchObject({ choices: [{ message: { content: 'hi from azure' } }] });
     const req = fake.requests[0]!;
     expect(req.path).toBe('/openai/deployments/prod-chat/chat/completions');
@@ -48,8 +41,8 @@ describe('azure adapter', () => {
 
   it("uses the deployment's api_version, and tolerates an endpoint pasted with /openai/", async () => {
     const t = { ...target, apiBase: `${fake.url}/openai/`, apiVersion: '2025-04-01-preview' };
-    await azureAdapter.completion(t, { model: 'a', prompt: 'def f():' }, ctx());
-    await azureAdapter.embeddings(t, { model: 'a', input: 'x' }, ctx());
+    await azureAdapter.completion(t, { model: 'a', prompt: 'def f():' }, callContext());
+    await azureAdapter.embeddings(t, { model: 'a', input: 'x' }, callContext());
     expect(fake.requests.map((r) => [r.path, r.query?.get('api-version')])).toEqual([
       ['/openai/deployments/prod-chat/completions', '2025-04-01-preview'],
       ['/openai/deployments/prod-chat/embeddings', '2025-04-01-preview'],
@@ -57,7 +50,7 @@ describe('azure adapter', () => {
   });
 
   it('api_version v1 selects the /openai/v1 surface, with the deployment as the model', async () => {
-    await azureAdapter.chat({ ...target, apiVersion: 'v1' }, chat, ctx());
+    await azureAdapter.chat({ ...target, apiVersion: 'v1' }, chat, callContext());
     expect(fake.requests[0]).toMatchObject({
       path: '/openai/v1/chat/completions',
       body: { model: 'prod-chat' },
@@ -66,7 +59,7 @@ describe('azure adapter', () => {
   });
 
   it("does not relay Azure's prompt-filter chunk, which has no choices and an empty object", async () => {
-    const pieces = await collect(await azureAdapter.chatStream(target, chat, ctx()));
+    const pieces = await collect(await azureAdapter.chatStream(target, chat, callContext()));
     const chunks = pieces.map((p) => JSON.parse(p.data) as Record<string, unknown>);
     expect(chunks.length).toBeGreaterThan(2);
     expect(chunks.some((c) => 'prompt_filter_results' in c)).toBe(false);
@@ -75,7 +68,7 @@ describe('azure adapter', () => {
 
   it('lists the resource models at /openai/models with the api-version', async () => {
     fake.setBehavior({ models: ['gpt-4o', 'text-embedding-3-small'] });
-    await expect(azureAdapter.listModels(target, ctx())).resolves.toEqual([
+    await expect(azureAdapter.listModels(target, callContext())).resolves.toEqual([
       'gpt-4o',
       'text-embedding-3-small',
     ]);
@@ -86,8 +79,8 @@ describe('azure adapter', () => {
   it("says plainly when Azure's content filter blocks a prompt, and does not retry it", async () => {
     fake.setBehavior({ error: AZURE_CONTENT_FILTER });
     for (const call of [
-      () => azureAdapter.chat(target, chat, ctx()),
-      () => azureAdapter.chatStream(target, chat, ctx()),
+      () => azureAdapter.chat(target, chat, callContext()),
+      () => azureAdapter.chatStream(target, chat, callContext()),
     ]) {
       const err = await gatewayError(call());
       expect(err).toMatchObject({
@@ -103,20 +96,20 @@ describe('azure adapter', () => {
 
   it('an ordinary 400 is not called a content-filter block', async () => {
     fake.setBehavior({ error: { status: 400, message: 'Unrecognized request argument supplied: foo' } });
-    const err = await gatewayError(azureAdapter.chat(target, chat, ctx()));
+    const err = await gatewayError(azureAdapter.chat(target, chat, callContext()));
     expect(err.message).not.toContain('content filter');
   });
 
   it('a wrong key is an auth failure that does not echo the key', async () => {
     fake.setBehavior({ apiKey: 'the-right-key' });
-    const err = await gatewayError(azureAdapter.chat(target, chat, ctx()));
+    const err = await gatewayError(azureAdapter.chat(target, chat, callContext()));
     expect(err).toMatchObject({ status: 502, code: 'upstream_auth_failed' });
     expect(err.message).toContain('Access denied');
     expect(err.message).not.toContain(KEY);
   });
 
   it('without an api_base it fails at once, naming what to set', async () => {
-    const err = await gatewayError(azureAdapter.chat({ ...target, apiBase: undefined }, chat, ctx()));
+    const err = await gatewayError(azureAdapter.chat({ ...target, apiBase: undefined }, chat, callContext()));
     expect(err.message).toMatch(/api_base.*AZURE_API_BASE/);
     expect(fake.requests).toHaveLength(0);
   });

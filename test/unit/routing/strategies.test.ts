@@ -4,33 +4,10 @@ import type { Deployment } from '../../../main/gateway/config/gateway-config.ts'
 import { DeploymentHealth } from '../../../main/gateway/routing/deployment-health.ts';
 import type { Candidate } from '../../../main/gateway/routing/resolve-alias.ts';
 import { orderCandidates } from '../../../main/gateway/routing/strategies.ts';
+import { testDeployment } from '../../support/test-deployment.ts';
 
 function candidate(id: string, extra: Partial<Deployment> = {}): Candidate {
-  const deployment = {
-    id,
-    alias: 'pool',
-    index: 0,
-    provider: 'openai',
-    model: 'm',
-    apiBase: undefined,
-    apiKeyRef: undefined,
-    apiVersion: undefined,
-    rpm: undefined,
-    tpm: undefined,
-    timeoutMs: 1000,
-    streamTimeoutMs: 1000,
-    inputCostPerToken: undefined,
-    outputCostPerToken: undefined,
-    params: {},
-    maxInputTokens: undefined,
-    maxOutputTokens: undefined,
-    systemPrompt: undefined,
-    mode: undefined,
-    weight: undefined,
-    order: undefined,
-    ...extra,
-  } satisfies Deployment;
-  return { deployment, model: 'm' };
+  return { deployment: testDeployment({ id, alias: 'pool', model: 'm', ...extra }), model: 'm' };
 }
 
 /** A random function returning the given values in turn. */

@@ -13,32 +13,11 @@ import type {
 import { PROVIDER_SPEC_VERSION } from '../../../main/gateway/providers/provider.ts';
 import { messagesSpec } from '../../../main/gateway/server/messages-spec.ts';
 import type { Attempt } from '../../../main/gateway/server/endpoint-specs.ts';
+import { testDeployment } from '../../support/test-deployment.ts';
 
-const deployment = (patch: Partial<Deployment> = {}): Deployment => ({
-  id: 'd1',
-  alias: 'sonnet',
-  index: 0,
-  // Deliberately not "anthropic": only the capability may decide.
-  provider: 'openai',
-  model: 'upstream-model',
-  apiBase: undefined,
-  apiKeyRef: undefined,
-  apiVersion: undefined,
-  rpm: undefined,
-  tpm: undefined,
-  timeoutMs: 1000,
-  streamTimeoutMs: 1000,
-  inputCostPerToken: undefined,
-  outputCostPerToken: undefined,
-  params: {},
-  maxInputTokens: undefined,
-  maxOutputTokens: undefined,
-  systemPrompt: undefined,
-  mode: undefined,
-  weight: undefined,
-  order: undefined,
-  ...patch,
-});
+const deployment = (patch: Partial<Deployment> = {}): Deployment =>
+  // Deliberately not provider "anthropic": only the capability may decide.
+  testDeployment({ alias: 'sonnet', provider: 'openai', model: 'upstream-model', ...patch });
 
 const target: ProviderTarget = {
   model: 'upstream-model',

@@ -2,6 +2,7 @@
 // content blocks (text, tool_use, thinking) by index; OpenAI streams one delta per chunk, tool calls by
 // their own index. Usage arrives in two halves (input on message_start, output on message_delta) and
 // leaves as one usage-only chunk at message_stop.
+import type { Usage } from '../../../../shared/wire/openai-responses.ts';
 import type { StreamPiece } from '../provider.ts';
 import {
   finishReason,
@@ -25,6 +26,14 @@ interface Delta {
     type?: 'function';
     function: { name?: string; arguments: string };
   }[];
+}
+
+/** OpenAI's last chunk when usage is asked for: no choices, only the counts. */
+function usageOnly(
+  head: { id: string; object: string; created: number; model: string },
+  usage: Usage,
+): StreamPiece {
+  return { data: JSON.stringify({ ...head, choices: [], usage }), text: '', usage, usageOnly: true };
 }
 
 /** Maps each event of one stream to the pieces it produces; all chunks share one id. */
@@ -119,10 +128,7 @@ export function chatEventMapper(
       case 'message_stop': {
         const pieces = finished ? [] : [finish(undefined)];
         const total = toOpenAIUsage(usage);
-        if (total) {
-          const body = { id, object: 'chat.completion.chunk', created, model, choices: [], usage: total };
-          pieces.push({ data: JSON.stringify(body), text: '', usage: total, usageOnly: true });
-        }
+        if (total) pieces.push(usageOnly({ id, object: 'chat.completion.chunk', created, model }, total));
         return pieces;
       }
       default:
@@ -165,10 +171,7 @@ export function completionEventMapper(fallbackModel: string): (e: StreamEventWir
       case 'message_stop': {
         const pieces = finished ? [] : [chunk('', 'stop')];
         const total = toOpenAIUsage(usage);
-        if (total) {
-          const body = { id, object: 'text_completion', created, model, choices: [], usage: total };
-          pieces.push({ data: JSON.stringify(body), text: '', usage: total, usageOnly: true });
-        }
+        if (total) pieces.push(usageOnly({ id, object: 'text_completion', created, model }, total));
         return pieces;
       }
       default:

@@ -3,7 +3,7 @@
 // try another" (503, retryable) rather than a server fault, and the upstream's own error body is kept so
 // a native /v1/messages client can be shown Anthropic's words verbatim.
 import { GatewayError } from '../../errors.ts';
-import { redact, upstreamHttpError } from '../upstream-errors.ts';
+import { redact, retryAfterHeader, upstreamHttpError, type HttpErrorMapper } from '../upstream-errors.ts';
 import type { StreamEventWire } from './wire.ts';
 
 export interface AnthropicErrorBody {
@@ -51,18 +51,11 @@ function rebuild(err: GatewayError, message: string, upstreamBody: unknown): Gat
   });
 }
 
-/** Same signature as upstreamHttpError, so http-client calls it for Anthropic requests. */
-export function anthropicHttpError(
-  status: number,
-  bodyText: string,
-  headers: Record<string, string | string[] | undefined>,
-  label: string,
-  secret: string | undefined,
-): GatewayError {
+/** In place of upstreamHttpError: http-client calls it for Anthropic requests. */
+export const anthropicHttpError: HttpErrorMapper = (status, bodyText, headers, label, secret) => {
   const text = redact(bodyText, secret);
   const body = parseErrorBody(text);
   if (status === 529 || body?.error.type === 'overloaded_error') {
-    const retryAfter = headers['retry-after'];
     return new GatewayError(
       503,
       'upstream_unavailable',
@@ -71,13 +64,13 @@ export function anthropicHttpError(
         retryable: true,
         upstreamStatus: status,
         upstreamBody: body,
-        headers: typeof retryAfter === 'string' ? { 'retry-after': retryAfter } : {},
+        headers: retryAfterHeader(headers),
       },
     );
   }
   const err = upstreamHttpError(status, text, headers, label, secret);
   return rebuild(err, err.message, body);
-}
+};
 
 /** An `error` event inside a 200 stream: mapped as if it had been the HTTP answer its type stands for. */
 export function streamEventError(event: StreamEventWire, data: string, label: string, secret?: string) {

@@ -3,6 +3,7 @@
 // `message_stop` become GatewayErrors: an answer cut short must never look whole.
 import { GatewayError } from '../../errors.ts';
 import { transportError, type UpstreamRequest, type UpstreamResponse } from '../http-client.ts';
+import { parseStreamJson } from '../stream-parsers.ts';
 import { streamEventError } from './errors.ts';
 import type { StreamEventWire } from './wire.ts';
 
@@ -61,14 +62,7 @@ export async function* anthropicEvents(
   try {
     for await (const { event, data } of sseEvents(res.body)) {
       res.firstByte();
-      let json: StreamEventWire;
-      try {
-        json = JSON.parse(data) as StreamEventWire;
-      } catch {
-        throw new GatewayError(502, 'upstream_error', `${req.label} sent a stream event that is not JSON`, {
-          retryable: true,
-        });
-      }
+      const json = parseStreamJson<StreamEventWire>(data, req.label, 'event');
       if (json.type === 'error') throw streamEventError(json, data, req.label, req.target.apiKey);
       yield { event: event ?? json.type, data, json };
       if (json.type === 'message_stop') return;

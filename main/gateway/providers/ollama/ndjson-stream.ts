@@ -3,7 +3,7 @@
 import { GatewayError } from '../../errors.ts';
 import { transportError, type UpstreamRequest, type UpstreamResponse } from '../http-client.ts';
 import type { ProviderStream, StreamPiece } from '../provider.ts';
-import { ndjsonLines } from '../stream-parsers.ts';
+import { ndjsonLines, parseStreamJson } from '../stream-parsers.ts';
 import { redact } from '../upstream-errors.ts';
 import type { OllamaDoneFields } from './wire.ts';
 
@@ -15,14 +15,7 @@ export async function* mapOllamaStream<L extends OllamaDoneFields>(
   try {
     for await (const text of ndjsonLines(res.body)) {
       res.firstByte();
-      let line: L;
-      try {
-        line = JSON.parse(text) as L;
-      } catch {
-        throw new GatewayError(502, 'upstream_error', `${req.label} sent a stream line that is not JSON`, {
-          retryable: true,
-        });
-      }
+      const line = parseStreamJson<L>(text, req.label, 'line');
       if (line.error !== undefined && line.error !== null) {
         const detail = typeof line.error === 'string' ? line.error : JSON.stringify(line.error);
         throw new GatewayError(
