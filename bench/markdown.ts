@@ -57,6 +57,19 @@ function line(
   return [label, ...TARGETS.map(cell), ratio];
 }
 
+/** Switchyard with `--no-ledger` in the c=64 phase: its throughput and CPU, and the ledger's share. */
+function ledgerLine(phase: PhaseResult | undefined): Row | undefined {
+  const off = phase?.median['switchyard-no-ledger'];
+  if (!phase || !off) return undefined;
+  return [
+    'c=64 with the ledger off: requests/s / CPU per request (µs)',
+    '—',
+    '—',
+    `${num(off.rps, 'rps')} / ${num(off.cpuUsPerReq, 'us')}`,
+    `ledger on ÷ off: ${phase.ledgerOnVsOff?.rps?.toFixed(3) ?? '—'}× (requests/s)`,
+  ];
+}
+
 function table(header: string[], rows: (Row | undefined)[]): string {
   const present = rows.filter((r): r is Row => r !== undefined);
   return [
@@ -68,14 +81,17 @@ function table(header: string[], rows: (Row | undefined)[]): string {
 
 function checkRow(c: Check): Row {
   const unit = c.unit === '×' ? 'x' : c.unit === 'ms' ? 'ms' : undefined;
+  // Ratios to three decimals: 0.898 against a 0.9 limit must not print as 0.90 next to FAIL.
   const measured =
     c.measured === null
       ? '—'
       : c.unit === 'share'
         ? `${(c.measured * 100).toFixed(1)}%`
-        : unit
-          ? num(c.measured, unit)
-          : `${num(c.measured, 'mb')} ${c.unit}`;
+        : unit === 'x'
+          ? `${c.measured.toFixed(3)}×`
+          : unit
+            ? num(c.measured, unit)
+            : `${num(c.measured, 'mb')} ${c.unit}`;
   const limit = c.unit === '×' ? `${c.limit}×` : c.unit === 'share' ? '100%' : `${c.limit} ${c.unit}`;
   return [c.name, measured + (c.note ? ` — ${c.note}` : ''), `${c.comparison} ${limit}`, `**${c.result}**`];
 }
@@ -111,6 +127,7 @@ export function markdownReport(r: BenchResult): string {
     line(p.c64, 'c=64 requests/s', ['rps'], 'rps', { ratio: 'plain' }),
     line(p.c64, 'c=64 latency p99 (ms)', ['p99Ms'], 'ms', { delta: true, ratio: 'plain' }),
     line(p.c64, 'c=64 CPU per request (µs)', ['cpuUsPerReq'], 'us', { proxyOnly: true, ratio: 'plain' }),
+    ledgerLine(p.c64),
     line(
       p['sse-b2b'],
       'SSE back-to-back c=16: TTFB p50 / total p50 (ms)',

@@ -157,9 +157,9 @@ function table(rows: FunctionCost[]): string {
   ].join('\n');
 }
 
-export function profileMarkdown(s: ProfileSummary): string {
+export function profileMarkdown(s: ProfileSummary, connections = 64): string {
   return [
-    `## CPU profile of Switchyard at c=64 (${s.requests} requests, ${s.sampledMs.toFixed(0)} ms sampled)`,
+    `## CPU profile of Switchyard at c=${connections} (${s.requests} requests, ${s.sampledMs.toFixed(0)} ms sampled)`,
     '',
     '| where the time went | self % of busy | µs per request |',
     '| --- | --- | --- |',
@@ -186,8 +186,14 @@ export function profileMarkdown(s: ProfileSummary): string {
   ].join('\n');
 }
 
-export async function runProfile(opts: { quick: boolean; out: string }): Promise<ProfileSummary> {
+export async function runProfile(opts: {
+  quick: boolean;
+  out: string;
+  /** Connections of the profiled load (default 64). */
+  connections?: number;
+}): Promise<ProfileSummary> {
   const sizes = opts.quick ? QUICK : FULL;
+  const connections = opts.connections ?? 64;
   // Profiles are tens of MB: kept out of the repository, next to the other temporary files.
   const profDir = mkdtempSync(join(tmpdir(), 'switchyard-profile-'));
   const upstream = await spawnUpstream();
@@ -211,7 +217,7 @@ export async function runProfile(opts: { quick: boolean; out: string }): Promise
         {
           url: sy.url,
           key,
-          connections: 64,
+          connections,
           ...(sizes.c64Requests !== undefined
             ? { amount: sizes.c64Requests }
             : { durationS: sizes.c64DurationS }),
@@ -230,10 +236,13 @@ export async function runProfile(opts: { quick: boolean; out: string }): Promise
     const summary = summarize(profile, from, to, requests);
     writeJson(opts.out, {
       date: new Date().toISOString(),
+      connections,
       profile: join(profDir, file),
       ...summary,
     });
-    process.stdout.write(`${profileMarkdown(summary)}\nprofile: ${join(profDir, file)}\nwrote ${opts.out}\n`);
+    process.stdout.write(
+      `${profileMarkdown(summary, connections)}\nprofile: ${join(profDir, file)}\nwrote ${opts.out}\n`,
+    );
     if (opts.quick) rmSync(profDir, { recursive: true, force: true });
     return summary;
   } finally {

@@ -46,13 +46,12 @@ const USAGE = `Usage: npm run bench -- [--quick] [--phases c1,c64,sse-b2b,sse-pa
   --out       result file (default bench/results/<YYYY-MM-DD>.json, -quick.json with --quick)
   --note      a line about the conditions (e.g. other work on the machine), kept in the result
   --cpu-prof  instead of the benchmark: profile Switchyard under the c=64 load and list the top
-              self-time functions in Switchyard's own code`;
+              self-time functions in Switchyard's own code
+  --prof-connections N  with --cpu-prof: profile under N connections instead of 64 (1 shows what a
+              lone request pays, which group commit cannot share)`;
 
-export const LEDGER_SWITCH_MISSING =
-  'Switchyard has no switch to run without the ledger: startGateway() always opens <data-dir>/switchyard.db ' +
-  'and BudgetBook.settle() always inserts the request_log row. Measuring this needs e.g. ' +
-  'GatewayOptions.ledger: false / `--no-ledger` that makes settle() skip RequestLogRepo.insert() while ' +
-  'keeping the key settlement.';
+export const LEDGER_NEEDS_C64 =
+  'measured in the c=64 phase, against Switchyard started with --no-ledger (keys still settle)';
 
 function parse() {
   const { values } = parseArgs({
@@ -63,6 +62,7 @@ function parse() {
       out: { type: 'string' },
       note: { type: 'string', default: '' },
       'cpu-prof': { type: 'boolean', default: false },
+      'prof-connections': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -92,33 +92,46 @@ interface Running {
   upstream: Spawned;
   floor: Spawned;
   switchyard: Spawned;
+  /** The same Switchyard with `--no-ledger`, in its own data dir (c=64 only: the ledger's cost). */
+  noLedger: Spawned;
   setup: SwitchyardSetup;
+  noLedgerSetup: SwitchyardSetup;
   targets: Target[];
 }
+
+/** The targets a phase measures: the ledger-off Switchyard only where the ledger on/off ratio is read. */
+const phaseTargets = (phase: PhaseName, targets: Target[]): Target[] =>
+  phase === 'c64' ? targets : targets.filter((t) => t.name !== 'switchyard-no-ledger');
 
 async function startTargets(): Promise<Running> {
   const started: Spawned[] = [];
   const upstream = await spawnUpstream();
   started.push(upstream);
   const setup = prepareSwitchyard(upstream.url);
-  let floor: Spawned, switchyard: Spawned, appKey: string;
+  const noLedgerSetup = prepareSwitchyard(upstream.url);
+  let floor: Spawned, switchyard: Spawned, noLedger: Spawned, appKey: string, noLedgerKey: string;
   try {
     floor = await spawnFloor(upstream.url);
     started.push(floor);
     switchyard = await spawnSwitchyard(setup);
     started.push(switchyard);
     appKey = await generateAppKey(switchyard.url);
+    noLedger = await spawnSwitchyard(noLedgerSetup, [], { ledger: false });
+    started.push(noLedger);
+    noLedgerKey = await generateAppKey(noLedger.url);
   } catch (err) {
     await Promise.all(started.map((p) => p.stop()));
     setup.cleanup();
+    noLedgerSetup.cleanup();
     throw err;
   }
   const targets: Target[] = [
     { name: 'direct', url: upstream.url, pid: upstream.pid, key: 'sk-direct-unused' },
     { name: 'floor', url: floor.url, pid: floor.pid, key: FLOOR_KEY },
     { name: 'switchyard', url: switchyard.url, pid: switchyard.pid, key: appKey },
+    { name: 'switchyard-no-ledger', url: noLedger.url, pid: noLedger.pid, key: noLedgerKey },
   ];
-  return { upstream, floor, switchyard, setup, targets };
+  return { upstream, floor, switchyard, noLedger, setup, noLedgerSetup, targets };
 }
 
 async function warmUp(load: LoadGenerator, targets: Target[], sizes: Sizes): Promise<number> {
@@ -145,8 +158,9 @@ async function warmUp(load: LoadGenerator, targets: Target[], sizes: Sizes): Pro
 async function runPhase(phase: PhaseName, load: LoadGenerator, run: Running, sizes: Sizes): Promise<Round[]> {
   await setPace(run.upstream.url, phase === 'sse-paced' ? sizes.paceMs : 0);
   const rounds: Round[] = [];
+  const targets = phaseTargets(phase, run.targets);
   for (let r = 0; r < sizes.rounds; r++) {
-    const order = rotate(run.targets, r);
+    const order = rotate(targets, r);
     const round: Round = { order: order.map((t) => t.name), results: {} };
     for (const t of order) {
       let m: Measurement;
@@ -208,7 +222,7 @@ async function bench(opts: ReturnType<typeof parse>): Promise<BenchResult> {
       peakRssMb: {},
     },
     coldStart: {},
-    ledger: { measurable: false, reason: LEDGER_SWITCH_MISSING },
+    ledger: { measurable: opts.chosen.includes('c64'), reason: LEDGER_NEEDS_C64 },
     streams: { total: 0, complete: 0, problems: [] },
     failures: 0,
   };
@@ -240,7 +254,8 @@ async function bench(opts: ReturnType<typeof parse>): Promise<BenchResult> {
     }
   } finally {
     await load.close();
-    await Promise.all([run.floor.stop(), run.switchyard.stop()]);
+    await Promise.all([run.floor.stop(), run.switchyard.stop(), run.noLedger.stop()]);
+    run.noLedgerSetup.cleanup();
   }
   try {
     if (opts.chosen.includes('cold')) {
@@ -269,7 +284,12 @@ async function main(): Promise<number> {
     return 0;
   }
   if (opts['cpu-prof']) {
-    await runProfile({ quick: opts.quick, out: opts.out });
+    const connections = Number(opts['prof-connections'] ?? 64);
+    if (!Number.isInteger(connections) || connections < 1) {
+      process.stderr.write('--prof-connections must be a whole number ≥ 1\n');
+      return 2;
+    }
+    await runProfile({ quick: opts.quick, out: opts.out, connections });
     return 0;
   }
   const result = await bench(opts);

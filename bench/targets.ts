@@ -11,7 +11,8 @@ import { BENCH_ALIAS } from './wire.ts';
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NODE_FLAGS = ['--disable-warning=ExperimentalWarning'];
 
-export type TargetName = 'direct' | 'floor' | 'switchyard';
+/** `switchyard-no-ledger`: Switchyard with `--no-ledger`, run in the c=64 phase for the ledger's cost. */
+export type TargetName = 'direct' | 'floor' | 'switchyard' | 'switchyard-no-ledger';
 
 /** What the load generator needs to hit a target, and what the harness reads its costs from. */
 export interface Target {
@@ -137,9 +138,17 @@ export function prepareSwitchyard(upstreamUrl: string): SwitchyardSetup {
   };
 }
 
-export function spawnSwitchyard(setup: SwitchyardSetup, nodeFlags: string[] = []): Promise<Spawned> {
+/** The Node flags `npm run serve` adds (package.json): Switchyard runs here exactly as it is served. */
+export const SERVE_NODE_FLAGS = ['--max-semi-space-size=8'];
+
+export function spawnSwitchyard(
+  setup: SwitchyardSetup,
+  nodeFlags: string[] = [],
+  opts: { ledger?: boolean } = {},
+): Promise<Spawned> {
   const args = ['--config', setup.configPath, '--data-dir', setup.dataDir, '--port', '0'];
-  return spawnListening('main/cli.ts', args, { nodeFlags });
+  if (opts.ledger === false) args.push('--no-ledger');
+  return spawnListening('main/cli.ts', args, { nodeFlags: [...SERVE_NODE_FLAGS, ...nodeFlags] });
 }
 
 export function spawnFloor(upstreamUrl: string, nodeFlags: string[] = []): Promise<Spawned> {

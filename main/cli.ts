@@ -23,6 +23,8 @@ async function main(): Promise<number> {
         port: { type: 'string' },
         host: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        // Not in USAGE: the benchmark's ledger on/off comparison. Keys still settle.
+        'no-ledger': { type: 'boolean' },
       },
       strict: true,
     }));
@@ -60,6 +62,7 @@ async function main(): Promise<number> {
       configPath: values.config === undefined ? undefined : resolve(values.config),
       host: values.host ?? saved.host ?? '127.0.0.1',
       port,
+      ...(values['no-ledger'] ? { ledger: false } : {}),
     });
   } catch (err) {
     if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);

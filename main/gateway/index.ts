@@ -18,6 +18,7 @@ import { buildServer } from './server/build-server.ts';
 import { createAdminHandlers } from './admin/handlers.ts';
 import { dispatchAdmin } from './admin/dispatch.ts';
 import { openDatabase } from './store/db.ts';
+import { startCheckpointer } from './store/wal-checkpointer.ts';
 import { RequestLogRepo } from './store/request-log-repo.ts';
 import { KeysRepo } from './store/keys-repo.ts';
 import { SpendRepo } from './store/spend-repo.ts';
@@ -59,6 +60,11 @@ export interface GatewayOptions {
   desktop?: DesktopHooks;
   /** The built window served at /ui; default out/renderer beside the sources (a bundle passes its own). */
   rendererDir?: string;
+  /**
+   * Write a request_log row per request (default true). Off, keys still settle their spend: for the
+   * benchmark's ledger on/off comparison (`--no-ledger`), not for users.
+   */
+  ledger?: boolean;
 }
 
 export interface Gateway {
@@ -105,7 +111,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     );
   }
 
-  const db = openDatabase(join(opts.dataDir, 'switchyard.db'));
+  const dbFile = join(opts.dataDir, 'switchyard.db');
+  const db = openDatabase(dbFile);
+  const checkpointer = startCheckpointer(db, dbFile, log);
   const clock = opts.clock ?? Date.now;
   const keysRepo = new KeysRepo(db);
   // Whatever was reserved when the last process died is not in flight any more.
@@ -120,7 +128,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       cooling ? `deployment ${id} is cooling down (${reason})` : `deployment ${id} is back in rotation`,
     );
   });
-  const book = new BudgetBook(keysRepo, requestLog, events, clock);
+  const book = new BudgetBook(keysRepo, requestLog, events, clock, {
+    ledger: opts.ledger ?? true,
+    afterCommit: () => checkpointer.committed(),
+  });
   const runtime: GatewayRuntime = new GatewayRuntime({
     loaded,
     registry,
@@ -210,6 +221,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     address = await app.listen({ host, port: opts.port ?? 4141 });
   } catch (err) {
     watcher?.close();
+    await checkpointer.stop();
     db.close();
     throw err;
   }
@@ -238,6 +250,13 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         await runtime.drain(1_000);
       }
       await closed;
+      // Requests wait for their own commit; this is whatever a request cut off by the drain left queued.
+      try {
+        book.flush();
+      } catch (err) {
+        log.error(`shutdown: the last settlements could not be written: ${String(err)}`);
+      }
+      await checkpointer.stop();
       db.close();
     })());
 

@@ -21,9 +21,16 @@ class Window {
   add(now: number, weight: number): void {
     // Windows nobody reads (tokens of a key without a TPM limit) would otherwise grow forever.
     this.#prune(now);
+    this.#sum += weight;
+    // Events of the same millisecond share an entry: exact (the clock ticks in ms), and a busy key's
+    // minute holds at most 60,000 entries instead of one per request (850,000 at 14,000 requests/s).
+    const last = this.#times.length - 1;
+    if (last >= 0 && this.#times[last] === now) {
+      this.#weights[last]! += weight;
+      return;
+    }
     this.#times.push(now);
     this.#weights.push(weight);
-    this.#sum += weight;
   }
 
   sum(now: number): number {

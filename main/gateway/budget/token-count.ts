@@ -45,9 +45,21 @@ export function loadTokenizer(): Promise<Tokenizer> {
   return loading;
 }
 
+/** Whether the o200k tokenizer has been loaded (tests check that a request did not need it). */
+export function tokenizerLoaded(): boolean {
+  return loading !== undefined;
+}
+
 export async function countTextTokens(text: string): Promise<number> {
   return (await loadTokenizer()).countText(text);
 }
+
+/**
+ * UTF-8 bytes as tokens: an upper bound of every count here, with no tokenizer to load. o200k is a
+ * byte-level BPE, so each token stands for at least one byte of the text (special-token text is
+ * counted as plain text, see AS_PLAIN_TEXT); the framing and image constants are the same in both.
+ */
+export const UTF8_BYTES: Tokenizer = { countText: (text) => Buffer.byteLength(text, 'utf8') };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
@@ -87,7 +99,14 @@ export async function countChatPromptTokens(
   messages: readonly ChatMessage[],
   tools?: readonly unknown[],
 ): Promise<number> {
-  const tk = await loadTokenizer();
+  return chatPromptTokens(await loadTokenizer(), messages, tools);
+}
+
+export function chatPromptTokens(
+  tk: Tokenizer,
+  messages: readonly ChatMessage[],
+  tools?: readonly unknown[],
+): number {
   let total = REPLY_PRIMING_TOKENS;
   for (const message of messages) {
     total += TOKENS_PER_MESSAGE + tk.countText(message.role) + contentTokens(tk, message.content);
@@ -103,12 +122,18 @@ export async function countChatPromptTokens(
 
 // Token-id arrays are already tokens: counted by length, without loading the tokenizer for them.
 async function countTokenInput(input: TokenInput): Promise<number> {
-  if (typeof input === 'string') return countTextTokens(input);
+  const text =
+    typeof input === 'string' || (input as readonly unknown[]).some((item) => typeof item === 'string');
+  return tokenInputCount(text ? await loadTokenizer() : UTF8_BYTES, input);
+}
+
+/** Tokens of a completion prompt or an embeddings input (a string, strings, token ids, lists of ids). */
+export function tokenInputCount(tk: Tokenizer, input: TokenInput): number {
+  if (typeof input === 'string') return tk.countText(input);
   let total = 0;
-  let tk: Tokenizer | undefined;
   for (const item of input) {
     if (typeof item === 'number') total += 1;
-    else if (typeof item === 'string') total += (tk ??= await loadTokenizer()).countText(item);
+    else if (typeof item === 'string') total += tk.countText(item);
     else total += item.length;
   }
   return total;
@@ -178,12 +203,17 @@ function anthropicContentTokens(tk: Tokenizer, content: unknown): number {
  * upstream can count): system, messages with a per-message overhead, tool schemas as JSON text plus
  * Anthropic's hidden tool prompt. Claude's tokenizer differs from o200k, so this is an estimate.
  */
-export async function countMessagesPromptTokens(body: {
+export async function countMessagesPromptTokens(body: MessagesPromptBody): Promise<number> {
+  return messagesPromptTokens(await loadTokenizer(), body);
+}
+
+export interface MessagesPromptBody {
   system?: unknown;
   messages?: readonly { role?: unknown; content?: unknown }[];
   tools?: readonly unknown[];
-}): Promise<number> {
-  const tk = await loadTokenizer();
+}
+
+export function messagesPromptTokens(tk: Tokenizer, body: MessagesPromptBody): number {
   let total = REPLY_PRIMING_TOKENS + anthropicContentTokens(tk, body.system);
   for (const m of body.messages ?? []) {
     total += TOKENS_PER_MESSAGE + anthropicContentTokens(tk, m.content);

@@ -1,12 +1,13 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /** A new app key: `sk-` and 32 url-safe characters (192 bits). */
 export function newSecret(): string {
   return `sk-${randomBytes(24).toString('base64url')}`;
 }
 
+/** SHA-256, hex: how a key is stored and looked up (crypto.hash: the one-shot, cheaper form). */
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return hash('sha256', secret);
 }
 
 /** What the UI shows instead of a secret: `sk-…abcd`. */

@@ -29,7 +29,11 @@ export class KeyService {
 
   /** The key a request presented, or undefined when no such key exists. Throws for blocked or expired keys. */
   authenticate(secret: string): EffectiveKey | undefined {
-    const token = hashSecret(secret);
+    return this.authenticateToken(hashSecret(secret));
+  }
+
+  /** authenticate() for a secret already hashed (`token`, hashSecret's hex SHA-256). */
+  authenticateToken(token: string): EffectiveKey | undefined {
     let row = this.#cache.get(token);
     if (row === undefined) {
       row = this.#repo.byToken(token) ?? null;

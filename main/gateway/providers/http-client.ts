@@ -57,20 +57,65 @@ export function bearerRequest(
     target,
     signal: ctx.signal,
     dispatcher: ctx.dispatcher,
-    label: `${name} at ${new URL(base).host}`,
+    label: `${name} at ${hostOf(base)}`,
   };
 }
 
+// Parsing a URL per request only to name its host in error messages showed up in profiles.
+const hosts = new Map<string, string>();
+function hostOf(base: string): string {
+  let host = hosts.get(base);
+  if (host === undefined) {
+    host = new URL(base).host;
+    if (hosts.size > 1_000) hosts.clear();
+    hosts.set(base, host);
+  }
+  return host;
+}
+
+/**
+ * One controller per call, aborted by the client's signal or by the call's own clock: a first-byte
+ * deadline until the first byte, then what is left of the whole-call deadline. One timer runs at a
+ * time and every timer and listener is dropped when the body closes. (AbortSignal.timeout() plus
+ * AbortSignal.any() cost a composite signal per call, and kept a timer per call alive for the whole
+ * timeout, 10 minutes by default, long after the call had ended.)
+ */
 export async function callUpstream(req: UpstreamRequest): Promise<UpstreamResponse> {
-  const timeout = AbortSignal.timeout(req.target.totalTimeoutMs);
-  const firstByte = new AbortController();
-  const timer = setTimeout(
-    () => firstByte.abort(new FirstByteTimeout()),
-    Math.min(req.target.firstByteTimeoutMs, req.target.totalTimeoutMs),
-  );
-  const stopClock = () => clearTimeout(timer);
-  const signal = AbortSignal.any([req.signal, timeout, firstByte.signal]);
-  signal.addEventListener('abort', stopClock, { once: true });
+  const { totalTimeoutMs, firstByteTimeoutMs } = req.target;
+  const started = performance.now();
+  const controller = new AbortController();
+  const signal = controller.signal;
+  const outer = req.signal;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let waitingForFirstByte = true;
+  const stop = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    outer.removeEventListener('abort', onOuterAbort);
+  };
+  const abort = (reason: unknown) => {
+    stop();
+    controller.abort(reason);
+  };
+  function onOuterAbort() {
+    abort(outer.reason);
+  }
+  const firstByte = () => {
+    if (!waitingForFirstByte || signal.aborted) return;
+    waitingForFirstByte = false;
+    clearTimeout(timer);
+    const left = Math.max(0, totalTimeoutMs - (performance.now() - started));
+    timer = setTimeout(() => abort(totalTimeout(totalTimeoutMs)), left);
+  };
+  if (outer.aborted) controller.abort(outer.reason);
+  else {
+    outer.addEventListener('abort', onOuterAbort, { once: true });
+    // Whichever deadline comes first; a whole-call deadline no later than the first-byte one is its own.
+    timer =
+      firstByteTimeoutMs < totalTimeoutMs
+        ? setTimeout(() => abort(new FirstByteTimeout()), firstByteTimeoutMs)
+        : setTimeout(() => abort(totalTimeout(totalTimeoutMs)), totalTimeoutMs);
+  }
   let res: Dispatcher.ResponseData;
   try {
     res = await request(req.url, {
@@ -81,22 +126,29 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamRespon
       dispatcher: req.dispatcher ?? defaultDispatcher,
       headersTimeout: 0,
       // A stream that stalls between events for this long is abandoned.
-      bodyTimeout: Math.max(req.target.firstByteTimeoutMs, 1_000),
+      bodyTimeout: Math.max(firstByteTimeoutMs, 1_000),
     });
   } catch (err) {
-    stopClock();
+    stop();
     throw transportError(err, req, signal);
   }
-  const streaming =
-    String(res.headers['content-type'] ?? '').includes('event-stream') ||
-    String(res.headers['content-type'] ?? '').includes('ndjson');
-  if (!streaming || res.statusCode >= 400) stopClock();
   if (res.statusCode >= 400) {
+    stop();
     const text = await res.body.text().catch(() => '');
     const toError = req.httpError ?? upstreamHttpError;
     throw toError(res.statusCode, text, res.headers, req.label, req.target.apiKey);
   }
-  return { statusCode: res.statusCode, headers: res.headers, body: res.body, signal, firstByte: stopClock };
+  // Whoever reads the body, and however it ends (read, destroyed, failed), the clock stops with it.
+  res.body.once('close', stop);
+  const type = String(res.headers['content-type'] ?? '');
+  // A unary answer's headers are its first byte; a stream's reader calls firstByte() on its first event.
+  if (!type.includes('event-stream') && !type.includes('ndjson')) firstByte();
+  return { statusCode: res.statusCode, headers: res.headers, body: res.body, signal, firstByte };
+}
+
+/** The whole-call deadline passed (transportError knows it by its name, as AbortSignal.timeout's). */
+function totalTimeout(ms: number): DOMException {
+  return new DOMException(`The operation timed out after ${ms} ms`, 'TimeoutError');
 }
 
 export async function readJson<T>(

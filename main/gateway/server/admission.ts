@@ -5,7 +5,7 @@ import type { EndpointName } from '../../../shared/wire/openai-requests.ts';
 import type { Reservation } from '../budget/budget-book.ts';
 import { priceOf } from '../budget/cost.ts';
 import { rateLimitHeaders } from '../budget/rate-limiter.ts';
-import { estimatePromptTokens } from '../budget/usage-estimate.ts';
+import { estimatePromptTokens, promptTokensUpperBound } from '../budget/usage-estimate.ts';
 import { GatewayError } from '../errors.ts';
 import { modelAllowed, type EffectiveKey } from '../keys/effective-key.ts';
 import { planRoute } from '../routing/router.ts';
@@ -27,7 +27,8 @@ export interface Admission {
   /** max_tokens to impose on the upstream (the budget's bound), if any. */
   maxTokens: number | undefined;
   headers: Record<string, string>;
-  settle(row: RequestLogRow): void;
+  /** Charges the key and queues the ledger row; settles once both are on disk (see BudgetBook). */
+  settle(row: RequestLogRow): Promise<void>;
 }
 
 export async function admit(
@@ -43,11 +44,8 @@ export async function admit(
       maxTokens: undefined,
       headers: {},
       settle(row) {
-        try {
-          runtime.book.settle(undefined, undefined, row);
-        } finally {
-          countDeploymentTokens(runtime, row);
-        }
+        countDeploymentTokens(runtime, row);
+        return runtime.book.settleBatched(undefined, undefined, row);
       },
     };
   }
@@ -109,12 +107,9 @@ export async function admit(
     headers,
     settle(row) {
       row.key_id = key.row.id;
-      try {
-        runtime.book.settle(key, reservation, row);
-      } finally {
-        runtime.limiter.finish(key.row.id, row.prompt_tokens + row.completion_tokens);
-        countDeploymentTokens(runtime, row);
-      }
+      runtime.limiter.finish(key.row.id, row.prompt_tokens + row.completion_tokens);
+      countDeploymentTokens(runtime, row);
+      return runtime.book.settleBatched(key, reservation, row);
     },
   };
 }
@@ -124,6 +119,39 @@ function countDeploymentTokens(runtime: GatewayRuntime, row: RequestLogRow): voi
   if (row.deployment_id === null) return;
   const d = runtime.loaded.config.deployments.find((x) => x.id === row.deployment_id);
   if (d?.tpm) runtime.limiter.finish(d.id, row.prompt_tokens + row.completion_tokens, false);
+}
+
+/** The dearest prices, and the largest output bound, of the deployments a route may reach. */
+interface RoutePrice {
+  inPrice: number;
+  outPrice: number;
+  bound: number | undefined;
+}
+
+// Per config object: a reload brings a new one, so an edited price or route applies from the next request.
+const routePrices = new WeakMap<GatewayRuntime['loaded']['config'], Map<string, RoutePrice>>();
+
+function routePrice(runtime: GatewayRuntime, model: string): RoutePrice {
+  const config = runtime.loaded.config;
+  let byModel = routePrices.get(config);
+  if (!byModel) routePrices.set(config, (byModel = new Map()));
+  let price = byModel.get(model);
+  if (price) return price;
+  // Any deployment the route may reach (fallbacks included) might answer: price at the dearest.
+  const { groups } = planRoute(config, model);
+  price = { inPrice: 0, outPrice: 0, bound: undefined };
+  for (const c of groups.flat()) {
+    const p = priceOf(c.deployment, runtime.registry);
+    price.inPrice = Math.max(price.inPrice, p.inputCostPerToken);
+    price.outPrice = Math.max(price.outPrice, p.outputCostPerToken);
+    const fromParams = c.deployment.params.max_tokens as number | undefined;
+    const cap = fromParams ?? c.deployment.maxOutputTokens ?? p.maxOutputTokens;
+    if (cap !== undefined) price.bound = Math.max(price.bound ?? 0, cap);
+  }
+  // Wildcard aliases take any name: keep the map from growing without end.
+  if (byModel.size > 1_000) byModel.clear();
+  byModel.set(model, price);
+  return price;
 }
 
 type ReserveOutcome =
@@ -137,29 +165,21 @@ async function reserveFor(
   body: { max_tokens?: number | null; max_completion_tokens?: number | null },
   model: string,
 ): Promise<ReserveOutcome> {
-  // Any deployment the route may reach (fallbacks included) might answer: price at the dearest.
-  const { groups } = planRoute(runtime.loaded.config, model);
-  let inPrice = 0;
-  let outPrice = 0;
-  let bound: number | undefined;
-  for (const c of groups.flat()) {
-    const p = priceOf(c.deployment, runtime.registry);
-    inPrice = Math.max(inPrice, p.inputCostPerToken);
-    outPrice = Math.max(outPrice, p.outputCostPerToken);
-    const fromParams = c.deployment.params.max_tokens as number | undefined;
-    const cap = fromParams ?? c.deployment.maxOutputTokens ?? p.maxOutputTokens;
-    if (cap !== undefined) bound = Math.max(bound ?? 0, cap);
-  }
+  const { inPrice, outPrice, bound } = routePrice(runtime, model);
   if (inPrice === 0 && outPrice === 0) return { ok: true, reservation: undefined, maxTokens: undefined };
-  const prompt =
-    Math.ceil((await estimatePromptTokens(endpoint, body)) * PROMPT_MARGIN) + PROMPT_SLACK_TOKENS;
   const asked = body.max_completion_tokens ?? body.max_tokens ?? undefined;
   const maxTokens = endpoint === 'embeddings' ? undefined : (asked ?? bound ?? DEFAULT_MAX_TOKENS);
-  const r = runtime.book.reserve(key, {
-    promptCost: prompt * inPrice,
+  const worst = (promptTokens: number) => ({
+    promptCost: (Math.ceil(promptTokens * PROMPT_MARGIN) + PROMPT_SLACK_TOKENS) * inPrice,
     outputCostPerToken: outPrice,
     maxTokens,
   });
+  // Far from the cap, an upper bound of the prompt fits as well as its exact count would, and costs no
+  // tokenizer. Only a reservation that would need clamping or refusing counts tokens, so those
+  // decisions are exactly what the exact count makes them.
+  const r =
+    runtime.book.tryReserve(key, worst(promptTokensUpperBound(endpoint, body))) ??
+    runtime.book.reserve(key, worst(await estimatePromptTokens(endpoint, body)));
   if (!r.ok) return r;
   return { ok: true, reservation: r.reservation, maxTokens: r.reservation ? r.maxTokens : undefined };
 }

@@ -1,8 +1,8 @@
 // The fastify app without listen(), so tests can inject() and the CLI, the desktop shell and the
 // benchmark all serve the very same thing.
-import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { GatewayRuntime } from '../runtime.ts';
+import { newRequestId } from './request-id.ts';
 import { installAuth } from './plugins/auth.ts';
 import { installBodyLimit, MAX_BODY_LIMIT } from './plugins/body-limit.ts';
 import { installErrorHandler } from './plugins/error-handler.ts';
@@ -42,7 +42,7 @@ export function buildServer(opts: BuildOptions): FastifyInstance {
     logger: false,
     // The configured limit is enforced per request by installBodyLimit, so a reload can change it.
     bodyLimit: MAX_BODY_LIMIT,
-    genReqId: () => `req_${randomUUID().replace(/-/g, '')}`,
+    genReqId: newRequestId,
     requestIdHeader: false,
     // Idle keep-alive sockets are closed on shutdown; busy ones (streams) are left to finish.
     forceCloseConnections: 'idle',

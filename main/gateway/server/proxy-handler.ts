@@ -17,7 +17,7 @@ import { admit, type Admission } from './admission.ts';
 import type { Attempt, EndpointSpec } from './endpoint-specs.ts';
 import { parseBody } from './parse-body.ts';
 import { requestTags, upstreamBody } from './request-body.ts';
-import { writeSse } from './sse-writer.ts';
+import { SseWriter } from './sse-writer.ts';
 
 type ProxyBody = {
   model: string;
@@ -112,7 +112,7 @@ async function run<B extends ProxyBody>(job: Job<B>, req: FastifyRequest): Promi
   } catch (err) {
     // Refused before routing (model not allowed, over a limit or budget): recorded all the same.
     const e = failed(job.row, err);
-    finish(job);
+    await finish(job);
     throw e;
   }
   job.model = job.admission.model;
@@ -134,14 +134,20 @@ async function run<B extends ProxyBody>(job: Job<B>, req: FastifyRequest): Promi
   return job.row.streamed ? streamed(job) : unary(job);
 }
 
-function finish(job: Job<ProxyBody>): void {
+/**
+ * Settles the request and records its row. Resolves once both are committed (group commit, see
+ * BudgetBook): callers send the response's last bytes only then, so whatever a client saw complete is
+ * on disk. Never rejects: a ledger failure is logged and the response goes out all the same.
+ */
+async function finish(job: Job<ProxyBody>): Promise<void> {
   const { row } = job;
   row.latency_ms = Math.round((performance.now() - job.started) * 100) / 100;
   // A unary response's first byte is its whole body.
   if (!row.streamed && row.status === 200) row.ttft_ms = row.latency_ms;
   try {
-    if (job.admission) job.admission.settle(row);
-    else job.runtime.book.settle(undefined, undefined, row);
+    await (job.admission
+      ? job.admission.settle(row)
+      : job.runtime.book.settleBatched(undefined, undefined, row));
   } catch (err) {
     job.runtime.log.error(`could not record request ${row.id}: ${String(err)}`);
   }
@@ -214,23 +220,24 @@ function attempt(job: Job<ProxyBody>, input: AttemptInput): Attempt {
 
 async function unary<B extends ProxyBody>(job: Job<B>): Promise<void> {
   const { spec, ctx, row } = job;
+  let out;
   try {
-    const out = await route(ctx, job.model, false, (input) =>
+    out = await route(ctx, job.model, false, (input) =>
       spec.call(attempt(job, input), job.body, callCtx(ctx)),
     );
     job.deployment = out.candidate.deployment;
     setDeployment(row, out.candidate.deployment.provider, out.candidate.deployment.id, out.candidate.model);
     row.attempts = out.attempts;
     await settleUsage(job, out.value.usage, spec.outputText(out.value.body));
-    finish(job);
-    void job.reply.headers(responseHeaders(job)).send(out.value.body);
   } catch (err) {
     const e = failed(row, err);
     if (err instanceof RouteFailure) job.deployment = err.last?.deployment;
     if (e.code === 'client_disconnected') await settleUsage(job, undefined, '');
-    finish(job);
+    await finish(job);
     throw withHeaders(e, job.admission?.headers);
   }
+  await finish(job);
+  void job.reply.headers(responseHeaders(job)).send(out.value.body);
 }
 
 function withHeaders(e: GatewayError, headers: Record<string, string> | undefined): GatewayError {
@@ -259,7 +266,7 @@ async function streamed<B extends ProxyBody>(job: Job<B>): Promise<void> {
     row.attempts = out.attempts;
   } catch (err) {
     const e = failed(row, err);
-    finish(job);
+    await finish(job);
     throw withHeaders(e, job.admission?.headers);
   }
 
@@ -274,6 +281,7 @@ async function streamed<B extends ProxyBody>(job: Job<B>): Promise<void> {
     'x-request-id': row.id,
     ...responseHeaders(job),
   });
+  const out = new SseWriter(res);
   let text = '';
   let usage: Usage | undefined;
   let error: GatewayError | undefined;
@@ -283,7 +291,7 @@ async function streamed<B extends ProxyBody>(job: Job<B>): Promise<void> {
       text += piece.text;
       if (piece.usage) usage = piece.usage;
       if (piece.usageOnly && !wantsUsage) continue;
-      await writeSse(res, piece.data, piece.event);
+      await out.write(piece.data, piece.event);
     }
   } catch (err) {
     error =
@@ -304,10 +312,10 @@ async function streamed<B extends ProxyBody>(job: Job<B>): Promise<void> {
   release();
   await settleUsage(job, usage, text);
   // The row is written before the stream's last bytes: a response the client saw complete is on disk.
-  finish(job);
+  await finish(job);
   if (res.destroyed) return;
   // Never a silently truncated success: a failure after the first byte ends the stream with an error event.
   const closing = error ? spec.dialect.failure(error) : spec.dialect.done;
-  if (closing) await writeSse(res, closing.data, closing.event);
-  res.end();
+  if (closing) await out.write(closing.data, closing.event);
+  out.end();
 }

@@ -2,8 +2,9 @@
 
 /** Tags for grouping spend: `metadata.tags` in the body and/or `x-switchyard-tags: a,b`. */
 export function requestTags(body: unknown, header: string | string[] | undefined): string[] {
-  const tags = new Set<string>();
   const fromBody = (body as { metadata?: { tags?: unknown } } | null)?.metadata?.tags;
+  if (fromBody === undefined && header === undefined) return [];
+  const tags = new Set<string>();
   if (Array.isArray(fromBody))
     for (const t of fromBody) if (typeof t === 'string' && t.trim()) tags.add(t.trim());
   for (const h of Array.isArray(header) ? header : header ? [header] : []) {

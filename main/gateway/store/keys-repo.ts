@@ -1,5 +1,5 @@
-// Per-app keys and their budget state. Budget changes are small statements the budget module composes
-// inside one synchronous transaction (see transaction()); nothing here awaits.
+// Per-app keys and their budget state. The budget module keeps spend and reservations in memory and
+// writes them here in one synchronous transaction per batch (see transaction()); nothing here awaits.
 import type { Db } from './db.ts';
 
 export interface KeyRow {
@@ -106,8 +106,6 @@ function toStored(patch: KeyPatch | KeyRow): Record<string, unknown> {
   return out;
 }
 
-const RESERVED_EPSILON = 1e-12;
-
 export interface BudgetState {
   spend: number;
   reserved: number;
@@ -121,10 +119,11 @@ export class KeysRepo {
   readonly #byToken;
   readonly #byId;
   readonly #budget;
+  readonly #addSpend;
   readonly #setPeriod;
-  readonly #addReserved;
-  readonly #settle;
+  readonly #dataVersion;
   readonly #alert;
+  readonly #tx;
 
   constructor(db: Db) {
     this.#db = db;
@@ -133,27 +132,25 @@ export class KeysRepo {
     this.#budget = db.prepare(
       'SELECT spend, reserved, period_start, budget_reset_at, period_duration FROM api_keys WHERE id = ?',
     );
+    this.#addSpend = db.prepare(
+      `UPDATE api_keys SET spend = spend + ?, total_spend = total_spend + ?, reserved = ?,
+         last_used_at = coalesce(?, last_used_at) WHERE id = ?`,
+    );
     this.#setPeriod = db.prepare(
-      `UPDATE api_keys SET spend = @spend, period_start = @period_start, budget_reset_at = @budget_reset_at,
-         period_duration = @period_duration WHERE id = @id`,
+      `UPDATE api_keys SET spend = CASE WHEN ? THEN 0 ELSE spend END, period_start = ?, budget_reset_at = ?,
+         period_duration = ? WHERE id = ?`,
     );
-    // Releases come in another order than reservations, so float sums leave crumbs like 1e-17 behind
-    // when nothing is in flight: anything under a trillionth of a dollar is nothing.
-    const reservedPlus = (delta: string) =>
-      `CASE WHEN reserved + ${delta} < ${RESERVED_EPSILON} THEN 0 ELSE reserved + ${delta} END`;
-    this.#addReserved = db.prepare(`UPDATE api_keys SET reserved = ${reservedPlus('@delta')} WHERE id = @id`);
-    this.#settle = db.prepare(
-      `UPDATE api_keys SET reserved = ${reservedPlus('-@released')}, spend = spend + @cost,
-         total_spend = total_spend + @cost, last_used_at = @now WHERE id = @id`,
-    );
+    this.#dataVersion = db.prepare('PRAGMA data_version').pluck();
     this.#alert = db.prepare(
       'INSERT OR IGNORE INTO key_alerts (key_id, period_start, threshold, fired_at) VALUES (?, ?, ?, ?)',
     );
+    // Built once: better-sqlite3's db.transaction() makes a new wrapper (several closures) per call.
+    this.#tx = db.transaction((fn: () => unknown) => fn());
   }
 
   /** Runs fn in one BEGIN IMMEDIATE transaction. fn must be synchronous: no await inside. */
   transaction<T>(fn: () => T): T {
-    return this.#db.transaction(fn).immediate();
+    return this.#tx.immediate(fn) as T;
   }
 
   insert(row: KeyRow): void {
@@ -208,16 +205,23 @@ export class KeysRepo {
     return this.#budget.get(id) as BudgetState | undefined;
   }
 
-  setPeriod(id: string, s: Omit<BudgetState, 'reserved'>): void {
-    this.#setPeriod.run({ ...s, id });
+  /**
+   * Writes a key's budget period as the budget module holds it, resetting spend to 0 when a new period
+   * began. Spend itself is only ever written as increments (addSpend): a second process on the same
+   * database (which the product does not run, but a user can start) never erases the other's cost.
+   */
+  setPeriod(id: string, p: Omit<BudgetState, 'reserved' | 'spend'>, reset: boolean): void {
+    this.#setPeriod.run(reset ? 1 : 0, p.period_start, p.budget_reset_at, p.period_duration, id);
   }
 
-  addReserved(id: string, delta: number): void {
-    this.#addReserved.run({ delta, id });
+  /** Adds settled cost to a key and records what it has reserved right now (in flight, in memory). */
+  addSpend(id: string, spend: number, total: number, reserved: number, lastUsedAt: number | null): void {
+    this.#addSpend.run(spend, total, reserved, lastUsedAt, id);
   }
 
-  settle(id: string, released: number, cost: number, now: number): void {
-    this.#settle.run({ id, released, cost, now });
+  /** Changes when another connection commits (another process on this file): see BudgetBook. */
+  dataVersion(): number {
+    return this.#dataVersion.get() as number;
   }
 
   /** Records that a threshold fired in a period; false when it already had. */

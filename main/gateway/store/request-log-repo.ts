@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.ts';
 
 export interface AttemptRecord {
@@ -59,33 +60,71 @@ export interface RequestLogQuery {
   limit?: number;
 }
 
+const COLUMNS = `id, ts, key_id, endpoint, alias, provider, deployment_id, model, status, error_code,
+  prompt_tokens, completion_tokens, estimated, cost_usd, latency_ms, ttft_ms, streamed, attempts, attempt_chain, tags,
+  cache_read_tokens, cache_write_tokens, cost_source`;
+const PLACEHOLDERS = `(${Array.from({ length: 23 }, () => '?').join(', ')})`;
+/** Rows per INSERT statement when writing a batch: one statement for many rows costs less per row. */
+const MAX_ROWS_PER_INSERT = 16;
+
+/** A row as the INSERT's positional parameters, in COLUMNS order. */
+function params(row: RequestLogRow, out: unknown[]): void {
+  out.push(
+    row.id,
+    row.ts,
+    row.key_id,
+    row.endpoint,
+    row.alias,
+    row.provider,
+    row.deployment_id,
+    row.model,
+    row.status,
+    row.error_code,
+    row.prompt_tokens,
+    row.completion_tokens,
+    row.estimated ? 1 : 0,
+    row.cost_usd,
+    row.latency_ms,
+    row.ttft_ms,
+    row.streamed ? 1 : 0,
+    row.attempts.length,
+    JSON.stringify(row.attempts),
+    row.tags.length === 0 ? '[]' : JSON.stringify(row.tags),
+    row.cache_read_tokens ?? 0,
+    row.cache_write_tokens ?? 0,
+    row.cost_source ?? null,
+  );
+}
+
 export class RequestLogRepo {
-  readonly #insert;
   readonly #db: Db;
+  /** INSERT statements by how many rows they write (1 to MAX_ROWS_PER_INSERT), prepared on first use. */
+  readonly #inserts: Statement[] = [];
 
   constructor(db: Db) {
     this.#db = db;
-    this.#insert = db.prepare(`
-      INSERT INTO request_log (id, ts, key_id, endpoint, alias, provider, deployment_id, model, status, error_code,
-        prompt_tokens, completion_tokens, estimated, cost_usd, latency_ms, ttft_ms, streamed, attempts, attempt_chain, tags,
-        cache_read_tokens, cache_write_tokens, cost_source)
-      VALUES (@id, @ts, @key_id, @endpoint, @alias, @provider, @deployment_id, @model, @status, @error_code,
-        @prompt_tokens, @completion_tokens, @estimated, @cost_usd, @latency_ms, @ttft_ms, @streamed, @attempts,
-        @attempt_chain, @tags, @cache_read_tokens, @cache_write_tokens, @cost_source)`);
+    this.#insertFor(1);
+  }
+
+  #insertFor(rows: number): Statement {
+    // Positional parameters: no per-row parameter object to build, and no 23 named lookups to bind.
+    return (this.#inserts[rows] ??= this.#db.prepare(
+      `INSERT INTO request_log (${COLUMNS}) VALUES ${Array.from({ length: rows }, () => PLACEHOLDERS).join(', ')}`,
+    ));
   }
 
   insert(row: RequestLogRow): void {
-    this.#insert.run({
-      ...row,
-      estimated: row.estimated ? 1 : 0,
-      streamed: row.streamed ? 1 : 0,
-      attempts: row.attempts.length,
-      attempt_chain: JSON.stringify(row.attempts),
-      tags: JSON.stringify(row.tags),
-      cache_read_tokens: row.cache_read_tokens ?? 0,
-      cache_write_tokens: row.cache_write_tokens ?? 0,
-      cost_source: row.cost_source ?? null,
-    });
+    this.insertMany([row]);
+  }
+
+  /** Writes rows with as few statements as possible; call inside a transaction to make them one write. */
+  insertMany(rows: readonly RequestLogRow[]): void {
+    for (let at = 0; at < rows.length; at += MAX_ROWS_PER_INSERT) {
+      const chunk = rows.slice(at, at + MAX_ROWS_PER_INSERT);
+      const values: unknown[] = [];
+      for (const row of chunk) params(row, values);
+      this.#insertFor(chunk.length).run(values);
+    }
   }
 
   list(q: RequestLogQuery = {}): RequestLogRow[] {

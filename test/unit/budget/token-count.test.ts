@@ -10,7 +10,10 @@ import {
   countEmbeddingInputTokens,
   countTextTokens,
   loadTokenizer,
+  UTF8_BYTES,
 } from '../../../main/gateway/budget/token-count.ts';
+import { estimatePromptTokens, promptTokensUpperBound } from '../../../main/gateway/budget/usage-estimate.ts';
+import type { EndpointName } from '../../../shared/wire/openai-requests.ts';
 
 const SAMPLES = [
   'Hello, world!',
@@ -107,6 +110,70 @@ describe('completion and embedding inputs', () => {
       expect(await count(['Hello, world!', 'a'])).toBe(4 + o200kCount('a'));
       expect(await count([9906, 11, 1917, 0])).toBe(4);
       expect(await count([[1, 2, 3], [4]])).toBe(4);
+    }
+  });
+});
+
+describe('the upper bound without the tokenizer (UTF-8 bytes as tokens)', () => {
+  // Texts where o200k is at its densest: single bytes, rare scripts, emoji, byte soup, special-token text.
+  const texts = [
+    ...SAMPLES,
+    'a',
+    ' ',
+    '\n\n\n',
+    'x'.repeat(5000),
+    '0123456789'.repeat(50),
+    'ᚠᛇᚻ᛫ᛒᛦᚦ ꧁꧂ 𓀀𓁐 ₿',
+    '👩‍👩‍👧‍👦🏳️‍🌈🇺🇳',
+    String.fromCharCode(...Array.from({ length: 200 }, (_, i) => (i * 7919) % 0xd7ff || 1)),
+    '<|endoftext|><|im_start|>user<|im_end|>',
+    '\u0000\u0001\u0002\ufffd\uffff',
+  ];
+
+  it('never counts fewer tokens than the tokenizer, text by text', async () => {
+    const tk = await loadTokenizer();
+    for (const text of texts)
+      expect(UTF8_BYTES.countText(text), JSON.stringify(text)).toBeGreaterThanOrEqual(tk.countText(text));
+  });
+
+  it('never counts fewer tokens than the estimate for whole requests of every endpoint', async () => {
+    const messages: ChatMessage[] = [
+      { role: 'system', content: texts[8]! },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: texts[7]! },
+          { type: 'image_url', image_url: { url: 'x' } },
+        ],
+      },
+      {
+        role: 'assistant',
+        content: null,
+        name: 'a',
+        tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{"q":"🦊"}' } }],
+      },
+      { role: 'tool', content: '42', tool_call_id: 'c' },
+    ];
+    const bodies: [EndpointName, unknown][] = [
+      ['chat.completions', { messages, tools: [{ type: 'function', function: { name: 'f' } }] }],
+      ['completions', { prompt: ['x', texts[9]!, 'y'] }],
+      ['completions', { prompt: [[1, 2, 3], [4]] }],
+      ['embeddings', { input: texts[10]! }],
+      [
+        'messages',
+        {
+          system: [{ type: 'text', text: texts[6]! }],
+          messages: [
+            { role: 'user', content: [{ type: 'image', source: { type: 'url', url: 'x' } }, 'hi'] },
+            { role: 'assistant', content: [{ type: 'tool_use', name: 't', input: { a: 1 } }] },
+          ],
+          tools: [{ name: 't', input_schema: {} }],
+        },
+      ],
+    ];
+    for (const [endpoint, body] of bodies) {
+      const exact = await estimatePromptTokens(endpoint, body);
+      expect(promptTokensUpperBound(endpoint, body), endpoint).toBeGreaterThanOrEqual(exact);
     }
   });
 });

@@ -26,6 +26,9 @@ function textOf(chunk: OpenAIChunk): string {
   return text;
 }
 
+/** What may follow [DONE] before the connection is given up instead of drained. */
+const DUMP_LIMIT = 1024 * 1024;
+
 export interface RelayOptions {
   /** Filters the usage a chunk reports before it reaches the ledger. */
   usage?(raw: unknown): Usage | undefined;
@@ -40,10 +43,15 @@ export async function* relayOpenAIStream(
   opts: RelayOptions = {},
 ): ProviderStream {
   let finished = false;
+  let done = false;
   try {
-    for await (const data of sseData(res.body)) {
+    // Not destroyed when this loop stops at [DONE]: the finally below decides (see there).
+    for await (const data of sseData(res.body.iterator({ destroyOnReturn: false }))) {
       res.firstByte();
-      if (data === '[DONE]') return;
+      if (data === '[DONE]') {
+        done = true;
+        return;
+      }
       let chunk: OpenAIChunk;
       try {
         chunk = JSON.parse(data) as OpenAIChunk;
@@ -86,6 +94,13 @@ export async function* relayOpenAIStream(
   } catch (err) {
     throw transportError(err, req, res.signal);
   } finally {
-    if (!res.body.destroyed) res.body.destroy();
+    // After [DONE] only the end of the response is left: read it, so the connection stays reusable and
+    // no abort error is built (destroy() makes one, with its stack, per stream). Stopped early (the client
+    // left, the upstream failed): destroy, which aborts the upstream request at once.
+    if (!res.body.destroyed) {
+      if (done) void res.body.dump({ limit: DUMP_LIMIT }).catch(() => {});
+      // The loop's iterator no longer listens: the abort error destroy() emits must not go unheard.
+      else res.body.on('error', () => {}).destroy();
+    }
   }
 }
