@@ -48,8 +48,10 @@ export function buildServer(opts: BuildOptions): FastifyInstance {
     forceCloseConnections: 'idle',
     return503OnClosing: true,
   });
-  app.addHook('onRequest', async (req, reply) => {
+  // Hooks on every request take fastify's callback form: an async hook costs a promise per request.
+  app.addHook('onRequest', (req, reply, done) => {
     void reply.header('x-request-id', req.id);
+    done();
   });
   installErrorHandler(app, runtime.log);
   installHostGuard(app, host);

@@ -16,15 +16,19 @@ const tooLarge = () =>
   );
 
 export function installBodyLimit(app: FastifyInstance, runtime: GatewayRuntime): void {
-  app.addHook('preParsing', async (req, _reply, payload) => {
+  app.addHook('preParsing', (req, _reply, payload, done) => {
     const limit = runtime.loaded.config.maxRequestBytes;
     const declared = req.headers['content-length'];
     if (declared !== undefined) {
       // Node's parser holds the body to its Content-Length, so checking the header is enough.
-      if (Number(declared) > limit) throw tooLarge();
-      return payload;
+      if (Number(declared) > limit) done(tooLarge());
+      else done(null, payload);
+      return;
     }
-    if (req.headers['transfer-encoding'] === undefined) return payload;
+    if (req.headers['transfer-encoding'] === undefined) {
+      done(null, payload);
+      return;
+    }
     let received = 0;
     const counted = new Transform({
       transform(chunk: Buffer, _encoding, done) {
@@ -34,6 +38,6 @@ export function installBodyLimit(app: FastifyInstance, runtime: GatewayRuntime):
       },
     });
     payload.on('error', (err) => counted.destroy(err));
-    return payload.pipe(counted);
+    done(null, payload.pipe(counted));
   });
 }

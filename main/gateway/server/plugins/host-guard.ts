@@ -43,16 +43,21 @@ export function originAllowed(origin: string | undefined, hostHeader: string | u
 const ADMIN_PATH = /^\/(admin|key|spend|global)\//;
 
 export function installHostGuard(app: FastifyInstance, boundHost: string): void {
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', (req, _reply, done) => {
     if (!hostAllowed(req.headers.host, boundHost)) {
-      throw new GatewayError(403, 'forbidden_host', `Host '${req.headers.host ?? ''}' is not allowed`);
+      done(new GatewayError(403, 'forbidden_host', `Host '${req.headers.host ?? ''}' is not allowed`));
+      return;
     }
     if (ADMIN_PATH.test(req.url) && !originAllowed(req.headers.origin, req.headers.host)) {
-      throw new GatewayError(
-        403,
-        'forbidden_host',
-        `Cross-origin admin request from '${req.headers.origin ?? ''}' refused: use the window at /ui`,
+      done(
+        new GatewayError(
+          403,
+          'forbidden_host',
+          `Cross-origin admin request from '${req.headers.origin ?? ''}' refused: use the window at /ui`,
+        ),
       );
+      return;
     }
+    done();
   });
 }

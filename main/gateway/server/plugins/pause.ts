@@ -17,15 +17,20 @@ function isProxied(req: FastifyRequest): boolean {
 }
 
 export function installPause(app: FastifyInstance, paused: () => boolean): void {
-  app.addHook('onRequest', async (req) => {
-    if (!paused() || !isProxied(req)) return;
-    throw new GatewayError(
-      503,
-      'gateway_paused',
-      'Switchyard is paused: no requests are sent to any model until you resume it in Switchyard ' +
-        '(tray menu → Resume gateway)',
-      // Retrying cannot help until the user resumes: SDKs honour this and give up at once.
-      { headers: { 'x-should-retry': 'false' } },
+  app.addHook('onRequest', (req, _reply, done) => {
+    if (!paused() || !isProxied(req)) {
+      done();
+      return;
+    }
+    done(
+      new GatewayError(
+        503,
+        'gateway_paused',
+        'Switchyard is paused: no requests are sent to any model until you resume it in Switchyard ' +
+          '(tray menu → Resume gateway)',
+        // Retrying cannot help until the user resumes: SDKs honour this and give up at once.
+        { headers: { 'x-should-retry': 'false' } },
+      ),
     );
   });
 }
