@@ -5,7 +5,7 @@ import type { discoveryOperations } from '../../../shared/admin/discovery.ts';
 import type { Deployment } from '../config/gateway-config.ts';
 import { describeSecretRef, parseSecretRef, resolveSecret } from '../config/secret-refs.ts';
 import { GatewayError } from '../errors.ts';
-import { costOf, priceOf } from '../budget/cost.ts';
+import { priceRow } from '../budget/cost.ts';
 import { sendTestRequest, type TestRequestResult } from '../routing/test-request.ts';
 import type { GatewayRuntime } from '../runtime.ts';
 import type { RequestLogRow } from '../store/request-log-repo.ts';
@@ -126,12 +126,10 @@ function recordTest(runtime: GatewayRuntime, d: Deployment, r: TestRequestResult
       },
     ],
     tags: ['deployment.test'],
-    cache_read_tokens: 0,
-    cache_write_tokens: 0,
+    cache_read_tokens: r.usage?.prompt_tokens_details?.cached_tokens ?? 0,
+    cache_write_tokens: r.usage?.cache_creation_input_tokens ?? 0,
   };
-  const billed = r.usage?.cost;
-  row.cost_usd = typeof billed === 'number' ? billed : costOf(d, runtime.registry, row);
-  row.cost_source = typeof billed === 'number' ? 'upstream' : priceOf(d, runtime.registry).source;
+  priceRow(row, d, runtime.registry, r.usage?.cost);
   runtime.book.settle(undefined, undefined, row);
   return row.cost_usd;
 }

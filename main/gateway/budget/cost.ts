@@ -65,3 +65,22 @@ export function costOf(
     priceOf(d, providers),
   );
 }
+
+/**
+ * Sets a ledger row's cost and where it came from. A provider that bills per request (OpenRouter)
+ * reports the true cost, which beats any price table.
+ */
+export function priceRow(
+  row: Parameters<typeof costOf>[2] & { cost_usd: number; cost_source?: string | null },
+  d: Deployment | undefined,
+  providers: ProviderLookup,
+  billed: number | undefined,
+): void {
+  if (typeof billed === 'number') {
+    row.cost_usd = billed;
+    row.cost_source = 'upstream';
+  } else {
+    row.cost_usd = costOf(d, providers, row);
+    row.cost_source = d ? priceOf(d, providers).source : null;
+  }
+}

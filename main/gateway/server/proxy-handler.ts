@@ -4,7 +4,7 @@
 // records what was streamed until then. What differs per endpoint and dialect is data on its spec.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Usage } from '../../../shared/wire/openai-responses.ts';
-import { costOf, priceOf } from '../budget/cost.ts';
+import { priceRow } from '../budget/cost.ts';
 import { estimatePromptTokens, estimateTextTokens } from '../budget/usage-estimate.ts';
 import { GatewayError } from '../errors.ts';
 import type { StreamPiece, ProviderStream } from '../providers/provider.ts';
@@ -191,15 +191,7 @@ async function settleUsage(
   // Parts of prompt_tokens: prompt-cache reads and writes, priced apart from fresh input.
   row.cache_read_tokens = reported?.prompt_tokens_details?.cached_tokens ?? 0;
   row.cache_write_tokens = reported?.cache_creation_input_tokens ?? 0;
-  // A provider that bills per request (OpenRouter) reports the true cost; it beats any price table.
-  const billed = reported?.cost;
-  if (typeof billed === 'number') {
-    row.cost_usd = billed;
-    row.cost_source = 'upstream';
-  } else {
-    row.cost_usd = costOf(job.deployment, job.runtime.registry, row);
-    row.cost_source = job.deployment ? priceOf(job.deployment, job.runtime.registry).source : null;
-  }
+  priceRow(row, job.deployment, job.runtime.registry, reported?.cost);
 }
 
 function responseHeaders(job: Job<ProxyBody>): Record<string, string> {
