@@ -200,13 +200,11 @@ export async function runProfile(opts: {
   const setup = prepareSwitchyard(upstream.url);
   const load = startLoadGenerator();
   try {
-    const sy = await spawnSwitchyard(setup, [
-      '--cpu-prof',
-      '--cpu-prof-dir',
-      profDir,
-      '--cpu-prof-interval',
-      '500',
-    ]);
+    const sy = await spawnSwitchyard(
+      setup,
+      ['--cpu-prof', '--cpu-prof-dir', profDir, '--cpu-prof-interval', '500'],
+      { source: true },
+    );
     let from = 0;
     let to = 0;
     let requests = 0;

@@ -25,6 +25,7 @@ import { summarizePhase, targetChecks, writeJson, type BenchResult, type Round }
 import {
   FLOOR_KEY,
   generateAppKey,
+  buildTargets,
   prepareSwitchyard,
   ROOT,
   setPace,
@@ -292,6 +293,7 @@ async function main(): Promise<number> {
     await runProfile({ quick: opts.quick, out: opts.out, connections });
     return 0;
   }
+  await buildTargets();
   const result = await bench(opts);
   writeJson(opts.out, result);
   process.stdout.write(`${markdownReport(result)}\nwrote ${opts.out}\n`);

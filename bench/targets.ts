@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildServe } from '../scripts/build-serve.ts';
 import { BENCH_ALIAS } from './wire.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -141,18 +142,30 @@ export function prepareSwitchyard(upstreamUrl: string): SwitchyardSetup {
 /** The Node flags `npm run serve` adds (package.json): Switchyard runs here exactly as it is served. */
 export const SERVE_NODE_FLAGS = ['--max-semi-space-size=8'];
 
+/**
+ * Bundles what runs as JavaScript: Switchyard into out/serve/cli.js exactly as `npm run serve` does, and
+ * the floor into out/bench/floor.js, so that neither pays for Node's TypeScript stripping.
+ */
+export async function buildTargets(): Promise<void> {
+  await buildServe({ quiet: true });
+  await buildServe({ entry: 'bench/floor.ts', outDir: join(ROOT, 'out/bench'), quiet: true });
+}
+
 export function spawnSwitchyard(
   setup: SwitchyardSetup,
   nodeFlags: string[] = [],
-  opts: { ledger?: boolean } = {},
+  // `source`: main/cli.ts under type stripping, for profiles that name our own files and lines.
+  opts: { ledger?: boolean; source?: boolean } = {},
 ): Promise<Spawned> {
   const args = ['--config', setup.configPath, '--data-dir', setup.dataDir, '--port', '0'];
   if (opts.ledger === false) args.push('--no-ledger');
-  return spawnListening('main/cli.ts', args, { nodeFlags: [...SERVE_NODE_FLAGS, ...nodeFlags] });
+  return spawnListening(opts.source ? 'main/cli.ts' : 'out/serve/cli.js', args, {
+    nodeFlags: [...SERVE_NODE_FLAGS, ...nodeFlags],
+  });
 }
 
 export function spawnFloor(upstreamUrl: string, nodeFlags: string[] = []): Promise<Spawned> {
-  return spawnListening('bench/floor.ts', ['--upstream', upstreamUrl, '--key', FLOOR_KEY], { nodeFlags });
+  return spawnListening('out/bench/floor.js', ['--upstream', upstreamUrl, '--key', FLOOR_KEY], { nodeFlags });
 }
 
 export function spawnUpstream(): Promise<Spawned> {

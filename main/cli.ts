@@ -1,10 +1,17 @@
 // `npm run serve`: the gateway core, headless, in plain Node.
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, startGateway } from './gateway/index.ts';
 import { defaultDataDir } from './gateway/paths.ts';
 import { readListenSettingsSync } from './gateway/settings-file.ts';
 import { openKeychain } from './gateway/secrets/keytar-secret-store.ts';
+
+// `npm run serve` runs the bundle out/serve/cli.js (scripts/build-serve.ts); tests run this file as it is.
+// Either way the window's files are the vite build in out/renderer.
+const RENDERER_DIR = fileURLToPath(
+  new URL(import.meta.url.endsWith('.ts') ? '../out/renderer/' : '../renderer/', import.meta.url),
+);
 
 const USAGE = `Usage: npm run serve -- [--config <file>] [--data-dir <dir>] [--port <n>] [--host <addr>]
 
@@ -62,6 +69,7 @@ async function main(): Promise<number> {
       configPath: values.config === undefined ? undefined : resolve(values.config),
       host: values.host ?? saved.host ?? '127.0.0.1',
       port,
+      rendererDir: RENDERER_DIR,
       ...(values['no-ledger'] ? { ledger: false } : {}),
     });
   } catch (err) {

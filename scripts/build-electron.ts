@@ -18,11 +18,12 @@ export interface BuildElectronOptions {
   quiet?: boolean;
 }
 
-function dependencyNames(): string[] {
+export function dependencyNames(): string[] {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
     dependencies?: Record<string, string>;
+    optionalDependencies?: Record<string, string>;
   };
-  return Object.keys(pkg.dependencies ?? {});
+  return [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {})];
 }
 
 export async function buildElectron(opts: BuildElectronOptions = {}): Promise<void> {

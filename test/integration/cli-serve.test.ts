@@ -3,13 +3,18 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Agent, fetch } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildServe } from '../../scripts/build-serve.ts';
 import { openDatabase } from '../../main/gateway/store/db.ts';
 import { RequestLogRepo, type RequestLogRow } from '../../main/gateway/store/request-log-repo.ts';
 import { splitReply, startFakeOpenAI, type FakeUpstream } from '../support/fake-openai.ts';
 import { canConnect, spawnServe, type ServeProcess } from '../support/spawn-serve.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { ensureRendererBuilt } from '../ui/renderer-build.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 const REPLY = 'one two three four five six seven eight nine ten eleven twelve';
 const LISTENING = /^listening on http:\/\/127\.0\.0\.1:(\d+)$/;
@@ -53,17 +58,17 @@ model_list:
     litellm_params: { model: openai/fake-model, api_base: "${upstream.url}" }
 `;
 
-function serve(args: string[], env: Record<string, string> = {}): ServeProcess {
-  const p = spawnServe(args, env);
+function serve(args: string[], env: Record<string, string> = {}, script?: string): ServeProcess {
+  const p = spawnServe(args, env, script);
   procs.push(p);
   return p;
 }
 
 /** Starts serve on a free port and returns the process and its base URL, from the printed line. */
-async function started(extra: string[] = []) {
+async function started(extra: string[] = [], script?: string) {
   const dataDir = tempDir();
   const config = configFile(dataDir, goodConfig());
-  const p = serve(['--config', config, '--data-dir', dataDir, '--port', '0', ...extra]);
+  const p = serve(['--config', config, '--data-dir', dataDir, '--port', '0', ...extra], {}, script);
   const line = await p.ready();
   const port = Number(LISTENING.exec(line)?.[1]);
   return { p, line, port, url: `http://127.0.0.1:${port}`, dataDir };
@@ -225,5 +230,35 @@ describe('npm run serve', () => {
     p.child.kill('SIGTERM');
     const { code } = await p.exited(5_000);
     expect(code).toBe(0);
+  });
+});
+
+// `npm run serve` runs a bundle (scripts/build-serve.ts), not main/cli.ts: the same behaviour must hold there,
+// including the paths it resolves from its own location (the window's files, the worker's better-sqlite3).
+describe('the bundle npm run serve runs', () => {
+  let script: string;
+  beforeAll(async () => {
+    // Inside the repository, like out/serve, so that node_modules resolves from it.
+    const outDir = mkdtempSync(join(ROOT, 'out', 'test-serve-'));
+    dirs.push(outDir);
+    await ensureRendererBuilt();
+    script = await buildServe({ outDir, quiet: true });
+  }, 120_000);
+
+  it('serves the window, relays a stream and records it', async () => {
+    const { p, line, url, dataDir } = await started([], script);
+    expect(line).toMatch(LISTENING);
+
+    const ui = await fetch(`${url}/ui`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toContain('<title>Switchyard</title>');
+
+    const { rest, requestId } = await startStream(url);
+    expect(contentOf(await rest)).toBe(REPLY);
+    p.child.kill('SIGTERM');
+    expect((await p.exited()).code).toBe(0);
+    expect(ledger(dataDir).find((r) => r.id === requestId)).toMatchObject({ status: 200, streamed: true });
+    // Neither type stripping's warning nor a checkpoint worker that could not load better-sqlite3.
+    expect(p.stderr).not.toMatch(/ExperimentalWarning|checkpoints/);
   });
 });

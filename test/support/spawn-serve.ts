@@ -1,4 +1,4 @@
-// Runs `npm run serve` as users do (node main/cli.ts, its own process, no shell) and watches its output,
+// Runs the server as `npm run serve` does (node main/cli.ts or its bundle, its own process, no shell) and watches its output,
 // so the tests see exactly what a terminal would: stdout, stderr, the exit code.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
@@ -18,8 +18,13 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
-export function spawnServe(args: string[], env: Record<string, string | undefined> = {}): ServeProcess {
-  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', 'main/cli.ts', ...args], {
+/** `script`: main/cli.ts by default; a bundle built by scripts/build-serve.ts to run what `npm run serve` runs. */
+export function spawnServe(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  script = 'main/cli.ts',
+): ServeProcess {
+  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', script, ...args], {
     cwd: ROOT,
     // A minimal environment: nothing from the developer's shell (OLLAMA_HOST, keys) leaks into a run.
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
