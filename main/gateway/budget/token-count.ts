@@ -2,6 +2,7 @@
 // GPT-4.1, GPT-5, o-series). For other vendors' models the count is an estimate: their tokenizers differ.
 import type * as O200k from 'gpt-tokenizer/encoding/o200k_base';
 import type { ChatMessage } from '../../../shared/wire/openai-requests.ts';
+import { workerTextCounter } from './tokenizer-worker.ts';
 
 // OpenAI's chat framing, from its cookbook "How to count tokens with tiktoken": every message costs
 // 3 tokens on top of its fields, a `name` 1 more, and the reply is primed with 3.
@@ -28,9 +29,10 @@ const AS_PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
 let loading: Promise<Tokenizer> | undefined;
 
 /**
- * The tokenizer, loaded on first use. Importing the o200k_base ranks took 90-100 ms and ~75 MB of RSS
- * on Node 24 here (the first count after that ~3 ms): a cost the server's cold start must not pay, and
- * one a gateway whose upstreams always report usage never pays. Concurrent first calls share one load.
+ * The tokenizer on this thread, loaded on first use. Importing the o200k_base ranks took 90-100 ms and
+ * ~75 MB of RSS on Node 24 here (the first count after that ~3 ms). The server counts in a worker instead
+ * (tokenizer-worker.ts), which frees that memory when idle; this is its fallback, and what tests compare
+ * with. Concurrent first calls share one load.
  */
 export function loadTokenizer(): Promise<Tokenizer> {
   loading ??= import('gpt-tokenizer/encoding/o200k_base').then(
@@ -45,13 +47,43 @@ export function loadTokenizer(): Promise<Tokenizer> {
   return loading;
 }
 
-/** Whether the o200k tokenizer has been loaded (tests check that a request did not need it). */
+const counter = workerTextCounter(async (texts) => {
+  const tk = await loadTokenizer();
+  let total = 0;
+  for (const text of texts) total += tk.countText(text);
+  return total;
+});
+let counted = false;
+
+/** Whether any count has needed the tokenizer (tests check that a request did not). */
 export function tokenizerLoaded(): boolean {
-  return loading !== undefined;
+  return counted || loading !== undefined;
+}
+
+/** Whether the tokenizer's worker is running now, with the tokenizer's memory (tests). */
+export function tokenizerWorkerRunning(): boolean {
+  return counter.running();
+}
+
+/**
+ * A count whose texts are collected first (every framing and image constant added on the spot) and
+ * then counted together by the worker: one message per request, not one per text.
+ */
+async function countCollected(walk: (tk: Tokenizer) => number): Promise<number> {
+  const texts: string[] = [];
+  const fixed = walk({
+    countText: (text) => {
+      if (text !== '') texts.push(text);
+      return 0;
+    },
+  });
+  if (texts.length === 0) return fixed;
+  counted = true;
+  return fixed + (await counter.count(texts));
 }
 
 export async function countTextTokens(text: string): Promise<number> {
-  return (await loadTokenizer()).countText(text);
+  return countCollected((tk) => tk.countText(text));
 }
 
 /**
@@ -99,7 +131,7 @@ export async function countChatPromptTokens(
   messages: readonly ChatMessage[],
   tools?: readonly unknown[],
 ): Promise<number> {
-  return chatPromptTokens(await loadTokenizer(), messages, tools);
+  return countCollected((tk) => chatPromptTokens(tk, messages, tools));
 }
 
 export function chatPromptTokens(
@@ -121,10 +153,8 @@ export function chatPromptTokens(
 }
 
 // Token-id arrays are already tokens: counted by length, without loading the tokenizer for them.
-async function countTokenInput(input: TokenInput): Promise<number> {
-  const text =
-    typeof input === 'string' || (input as readonly unknown[]).some((item) => typeof item === 'string');
-  return tokenInputCount(text ? await loadTokenizer() : UTF8_BYTES, input);
+function countTokenInput(input: TokenInput): Promise<number> {
+  return countCollected((tk) => tokenInputCount(tk, input));
 }
 
 /** Tokens of a completion prompt or an embeddings input (a string, strings, token ids, lists of ids). */
@@ -204,7 +234,7 @@ function anthropicContentTokens(tk: Tokenizer, content: unknown): number {
  * Anthropic's hidden tool prompt. Claude's tokenizer differs from o200k, so this is an estimate.
  */
 export async function countMessagesPromptTokens(body: MessagesPromptBody): Promise<number> {
-  return messagesPromptTokens(await loadTokenizer(), body);
+  return countCollected((tk) => messagesPromptTokens(tk, body));
 }
 
 export interface MessagesPromptBody {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../main/gateway/store/db.ts';
+import { MIGRATIONS } from '../../../main/gateway/store/migrations/index.ts';
 import { RequestLogRepo, type RequestLogRow } from '../../../main/gateway/store/request-log-repo.ts';
 import { tempDir } from '../../support/temp-gateway.ts';
 
@@ -50,6 +51,41 @@ describe('SQLite ledger', () => {
     db.pragma('user_version = 99');
     db.close();
     expect(() => openDatabase(file)).toThrowError(/newer than this Switchyard/);
+  });
+
+  it('keeps every ledger row and column when an older database moves to the id-keyed ledger', () => {
+    const file = join(tempDir(), 'switchyard.db');
+    const v4 = openDatabase(
+      file,
+      MIGRATIONS.filter((m) => m.version <= 4),
+    );
+    const old = [
+      row({ id: '3f2b9c1e-uuid-style', ts: 1_700_000_000_000, key_id: 'k1', alias: 'x' }),
+      row({ id: 'req_0001', ts: 1_700_000_000_500, estimated: true, cost_source: null, tags: [] }),
+      row({
+        id: 'req_0002',
+        ts: 1_700_000_000_500,
+        status: 502,
+        error_code: 'upstream_error',
+        ttft_ms: null,
+      }),
+    ];
+    for (const r of old) new RequestLogRepo(v4).insert(r);
+    v4.close();
+
+    const db = openDatabase(file);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.at(-1)!.version);
+    // Newest first; rows of the same millisecond by id.
+    expect(new RequestLogRepo(db).list()).toEqual([old[2], old[1], old[0]]);
+    const indexes = db
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'request_log' AND sql IS NOT NULL",
+      )
+      .pluck()
+      .all();
+    expect(indexes).toEqual(['request_log_ts']);
+    expect(() => db.prepare('SELECT rowid FROM request_log').all()).toThrow(/rowid/);
+    db.close();
   });
 
   it('filters by alias and key', () => {

@@ -1,0 +1,145 @@
+// Counts o200k tokens in a worker thread that exists only while there is counting to do. The tokenizer's
+// ranks cost ~75 MB of RSS once loaded (measured here), and a gateway needs them only now and then: for a
+// request its upstream reported no usage for (every cancelled request: an autocomplete client cancels on
+// each keystroke), or a reservation the UTF-8 byte bound does not fit. Loaded in the main isolate they
+// would stay for the life of the process; in a worker they go when it exits after IDLE_MS without work.
+// If the worker cannot run (a packaged app that cannot load the module in a worker, say), counting goes
+// back to the main thread and nothing else changes.
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+/** How long the worker (and its ~75 MB) stays after its last count. */
+export const TOKENIZER_IDLE_MS = 30_000;
+
+// CommonJS, evaluated in the worker: a file of its own would not survive the bundles.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { countTokens } = require(workerData.tokenizer);
+// Special-token text (<|endoftext|>) counted as plain text: clients may send it, and it must not throw.
+const plain = { disallowedSpecial: new Set() };
+parentPort.on('message', ({ id, texts }) => {
+  try {
+    let total = 0;
+    for (const text of texts) total += countTokens(text, plain);
+    parentPort.postMessage({ id, total });
+  } catch (err) {
+    parentPort.postMessage({ id, error: String(err) });
+  }
+});
+`;
+
+type Reply = { id: number; total: number } | { id: number; error: string };
+
+interface Pending {
+  texts: readonly string[];
+  resolve(total: number): void;
+  reject(err: Error): void;
+}
+
+export interface TextCounter {
+  /** The sum of the texts' token counts. */
+  count(texts: readonly string[]): Promise<number>;
+  /** Whether a worker is running now (tests). */
+  running(): boolean;
+  /** Ends the worker now, if one runs; a later count starts a new one. */
+  stop(): Promise<void>;
+}
+
+export interface TextCounterOptions {
+  /** Default TOKENIZER_IDLE_MS. */
+  idleMs?: number;
+  /** The CommonJS module with gpt-tokenizer's countTokens; default o200k_base (tests pass a broken one). */
+  module?: string;
+}
+
+/** `inProcess` counts on this thread; it is used only when no worker can run. */
+export function workerTextCounter(
+  inProcess: (texts: readonly string[]) => Promise<number>,
+  opts: TextCounterOptions = {},
+): TextCounter {
+  const idleMs = opts.idleMs ?? TOKENIZER_IDLE_MS;
+  let worker: Worker | undefined;
+  let broken = false;
+  let nextId = 0;
+  let idle: NodeJS.Timeout | undefined;
+  const pending = new Map<number, Pending>();
+
+  const settleIdle = () => {
+    if (!worker) return;
+    if (pending.size > 0) {
+      clearTimeout(idle);
+      idle = undefined;
+      worker.ref();
+      return;
+    }
+    // Nothing waits on it: it must not keep the process alive, and it goes after idleMs.
+    worker.unref();
+    clearTimeout(idle);
+    const w = worker;
+    idle = setTimeout(() => {
+      if (worker === w && pending.size === 0) {
+        worker = undefined;
+        void w.terminate();
+      }
+    }, idleMs).unref();
+  };
+
+  // The pending counts of a worker that failed or exited are counted on this thread instead.
+  const abandon = (w: Worker, why: string | undefined) => {
+    if (worker !== w) return;
+    worker = undefined;
+    if (why !== undefined) broken = true;
+    clearTimeout(idle);
+    const left = [...pending.values()];
+    pending.clear();
+    for (const p of left) inProcess(p.texts).then(p.resolve, p.reject);
+  };
+
+  const start = (): Worker | undefined => {
+    if (worker || broken) return worker;
+    try {
+      const tokenizer =
+        opts.module ?? createRequire(import.meta.url).resolve('gpt-tokenizer/encoding/o200k_base');
+      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { tokenizer } });
+      w.on('message', (m: Reply) => {
+        const p = pending.get(m.id);
+        if (!p) return;
+        pending.delete(m.id);
+        if ('error' in m) p.reject(new Error(`token count failed: ${m.error}`));
+        else p.resolve(m.total);
+        if (worker === w) settleIdle();
+      });
+      w.once('error', (err) => abandon(w, String(err)));
+      w.once('exit', (code) => abandon(w, code === 0 || code === 1 ? undefined : `exit ${code}`));
+      worker = w;
+    } catch {
+      broken = true;
+    }
+    return worker;
+  };
+
+  return {
+    count(texts) {
+      if (texts.length === 0) return Promise.resolve(0);
+      const w = start();
+      if (!w) return inProcess(texts);
+      return new Promise<number>((resolve, reject) => {
+        const id = nextId++;
+        pending.set(id, { texts, resolve, reject });
+        settleIdle();
+        w.postMessage({ id, texts });
+      });
+    },
+    running: () => worker !== undefined,
+    async stop() {
+      const w = worker;
+      if (!w) return;
+      worker = undefined;
+      clearTimeout(idle);
+      const left = [...pending.values()];
+      pending.clear();
+      await w.terminate();
+      for (const p of left) inProcess(p.texts).then(p.resolve, p.reject);
+    },
+  };
+}

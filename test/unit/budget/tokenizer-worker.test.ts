@@ -1,0 +1,66 @@
+// The tokenizer's worker: counts like the tokenizer on this thread, answers concurrent requests each with
+// its own count, goes away when idle (taking the tokenizer's memory with it), comes back on demand, and
+// falls back to this thread when it cannot run.
+import { countTokens as o200kCount } from 'gpt-tokenizer/encoding/o200k_base';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { workerTextCounter, type TextCounter } from '../../../main/gateway/budget/tokenizer-worker.ts';
+import { tempDir } from '../../support/temp-gateway.ts';
+import { waitFor } from '../../support/wait-for.ts';
+
+const plain = { disallowedSpecial: new Set<string>() };
+const exact = (texts: readonly string[]) => texts.reduce((n, t) => n + o200kCount(t, plain), 0);
+
+const counters: TextCounter[] = [];
+afterEach(async () => {
+  await Promise.all(counters.splice(0).map((c) => c.stop()));
+});
+
+function counter(opts: Parameters<typeof workerTextCounter>[1] = {}) {
+  const inProcess: string[][] = [];
+  const c = workerTextCounter(async (texts) => {
+    inProcess.push([...texts]);
+    return exact(texts);
+  }, opts);
+  counters.push(c);
+  return { c, inProcess };
+}
+
+describe('the tokenizer worker', () => {
+  it('counts what the tokenizer counts, concurrent requests each getting their own sum', async () => {
+    const { c, inProcess } = counter();
+    const batches = Array.from({ length: 40 }, (_, i) => [
+      `request ${i}: ${'def fib(n): return n if n < 2 else fib(n - 1) + fib(n - 2)\n'.repeat(i % 7)}`,
+      'こんにちは世界 🦊',
+      '<|endoftext|> as plain text',
+    ]);
+    const counts = await Promise.all(batches.map((b) => c.count(b)));
+    expect(counts).toEqual(batches.map(exact));
+    expect(await c.count([])).toBe(0);
+    expect(inProcess).toEqual([]);
+    expect(c.running()).toBe(true);
+  });
+
+  it('exits when idle and starts again for the next count', async () => {
+    const { c, inProcess } = counter({ idleMs: 50 });
+    expect(c.running()).toBe(false);
+    expect(await c.count(['hello world'])).toBe(exact(['hello world']));
+    expect(c.running()).toBe(true);
+    await waitFor(() => !c.running(), 'the idle worker to exit');
+    expect(await c.count(['hello again, world'])).toBe(exact(['hello again, world']));
+    expect(inProcess).toEqual([]);
+  });
+
+  it('counts on this thread when the worker cannot load the tokenizer', async () => {
+    const broken = join(tempDir(), 'broken.cjs');
+    writeFileSync(broken, 'throw new Error("cannot load here")');
+    const { c, inProcess } = counter({ module: broken });
+    const texts = ['one two three', 'four'];
+    expect(await Promise.all([c.count(texts), c.count(['five'])])).toEqual([exact(texts), exact(['five'])]);
+    // Once it has failed, it is not tried again for every count.
+    expect(await c.count(['six'])).toBe(exact(['six']));
+    expect(inProcess).toEqual([texts, ['five'], ['six']]);
+    expect(c.running()).toBe(false);
+  });
+});
