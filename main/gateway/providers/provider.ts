@@ -45,8 +45,11 @@ export interface StreamPiece {
   data: string;
   /** The SSE `event:` line (Anthropic's dialect names every event); absent in OpenAI's dialect. */
   event?: string;
-  /** Text this piece adds to the completion (for token estimates when the upstream reports no usage). */
-  text: string;
+  /**
+   * Text this piece adds to the completion (for token estimates when the upstream reports no usage).
+   * It may be a getter that parses `data` on first read: read it only when the estimate is needed.
+   */
+  readonly text: string;
   usage?: Usage;
   /** A chunk carrying only usage: forwarded only to clients that asked for usage. */
   usageOnly?: boolean;

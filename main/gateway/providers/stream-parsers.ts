@@ -8,28 +8,32 @@ export async function* sseData(body: AsyncIterable<Buffer | Uint8Array>): AsyncG
   let buf = '';
   for await (const chunk of body) {
     buf += decoder.decode(chunk, { stream: true });
+    let at = 0;
     let end: number;
-    while ((end = eventEnd(buf)) !== -1) {
-      const event = buf.slice(0, end);
-      buf = buf.slice(end).replace(/^(\r?\n){1,2}/, '');
-      const data = eventData(event);
+    while ((end = eventEnd(buf, at)) !== -1) {
+      const data = eventData(buf.slice(at, end));
+      // Past the blank line: "\n\n" or "\r\n\r\n".
+      at = end + (buf.charCodeAt(end) === 13 ? 4 : 2);
       if (data !== undefined) yield data;
     }
+    if (at > 0) buf = buf.slice(at);
   }
   buf += decoder.decode();
   const data = eventData(buf);
   if (data !== undefined) yield data;
 }
 
-function eventEnd(buf: string): number {
-  const a = buf.indexOf('\n\n');
-  const b = buf.indexOf('\r\n\r\n');
+function eventEnd(buf: string, from: number): number {
+  const a = buf.indexOf('\n\n', from);
+  const b = buf.indexOf('\r\n\r\n', from);
   if (a === -1) return b;
   if (b === -1) return a;
   return Math.min(a, b);
 }
 
 function eventData(event: string): string | undefined {
+  // Nearly every event is one `data: ` line: no splitting for those.
+  if (event.startsWith('data: ') && !event.includes('\n')) return event.slice(6);
   let data: string | undefined;
   for (const line of event.split(/\r?\n/)) {
     if (!line.startsWith('data:')) continue;

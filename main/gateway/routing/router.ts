@@ -173,13 +173,18 @@ function usable<T>(r: RouteRun<T>, full: Candidate[]): Candidate[] {
   return warm.length > 0 ? warm : ordered;
 }
 
-/** Whether the prompt cannot fit the deployment's context window (counted only when it might not). */
-async function tooLong<T>(r: RouteRun<T>, c: Candidate): Promise<boolean> {
+/** Whether the prompt might not fit the deployment's context window: only then is it counted. */
+function mightBeTooLong<T>(r: RouteRun<T>, c: Candidate): boolean {
   const max = c.deployment.maxInputTokens;
   const { promptBytes, promptTokens } = r.ctx;
   // A token is at least one byte: a body smaller than the window always fits, with no counting.
-  if (max === undefined || !promptTokens || promptBytes === undefined || promptBytes < max) return false;
-  const counted = await promptTokens();
+  return !(max === undefined || !promptTokens || promptBytes === undefined || promptBytes < max);
+}
+
+/** Whether the prompt cannot fit the deployment's context window (after mightBeTooLong said it might not). */
+async function tooLong<T>(r: RouteRun<T>, c: Candidate): Promise<boolean> {
+  const max = c.deployment.maxInputTokens!;
+  const counted = await r.ctx.promptTokens!();
   if (counted <= max) return false;
   r.contextExceeded = { counted, allowed: max };
   r.attempts.push({
@@ -205,7 +210,7 @@ async function tryGroup<T>(
     const left = group.filter((c) => !skip.has(c));
     const candidate = left[i % left.length];
     if (!candidate) break;
-    if (await tooLong(r, candidate)) {
+    if (mightBeTooLong(r, candidate) && (await tooLong(r, candidate))) {
       skip.add(candidate);
       continue;
     }

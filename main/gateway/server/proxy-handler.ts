@@ -116,7 +116,7 @@ async function run<B extends ProxyBody>(job: Job<B>, req: FastifyRequest): Promi
     throw e;
   }
   job.model = job.admission.model;
-  if (job.model === job.body.model) {
+  if (job.model === job.body.model && job.ctx.config.conditionalRoutes.size > 0) {
     const key = job.admission.key?.row;
     const chosen = await applyConditionalRoutes(job.ctx.config, job.model, {
       body: job.body as { messages?: unknown; tools?: unknown },
@@ -274,13 +274,14 @@ async function streamed<B extends ProxyBody>(job: Job<B>): Promise<void> {
     ...responseHeaders(job),
   });
   const out = new SseWriter(res);
-  let text = '';
+  // Their text is read only if the upstream reports no completion tokens (see StreamPiece.text).
+  const pieces: StreamPiece[] = [];
   let usage: Usage | undefined;
   let error: GatewayError | undefined;
   try {
     for (let step = first; !step.done; step = await it.next()) {
       const piece = step.value;
-      text += piece.text;
+      pieces.push(piece);
       if (piece.usage) usage = piece.usage;
       if (piece.usageOnly && !wantsUsage) continue;
       await out.write(piece.data, piece.event);
@@ -302,7 +303,8 @@ async function streamed<B extends ProxyBody>(job: Job<B>): Promise<void> {
     if (last) Object.assign(last, { status: error.status, code: error.code });
   }
   release();
-  await settleUsage(job, usage, text);
+  const counted = (usage?.completion_tokens ?? 0) > 0;
+  await settleUsage(job, usage, counted ? '' : pieces.map((p) => p.text).join(''));
   // The row is written before the stream's last bytes: a response the client saw complete is on disk.
   await finish(job);
   if (res.destroyed) return;

@@ -26,6 +26,30 @@ function textOf(chunk: OpenAIChunk): string {
   return text;
 }
 
+// Keys as JSON writes them (a quote right after the name, then the colon): inside a string value the same
+// text would have its quotes escaped (\"usage\"), so content can never match. `"usage": null`, which
+// some servers put on every chunk, does not need a parse; `"error"` with any value does.
+const NEEDS_PARSE = /"usage"\s*:\s*\{|"error"\s*:/;
+const FINISHED = /"finish_reason"\s*:\s*"[^"]/;
+
+/** A chunk relayed unparsed: its text is read (and cached) only when asked for. */
+function lazyTextPiece(data: string): StreamPiece {
+  let text: string | undefined;
+  return {
+    data,
+    get text() {
+      if (text === undefined) {
+        try {
+          text = textOf(JSON.parse(data) as OpenAIChunk);
+        } catch {
+          text = ''; // not JSON: nothing to count, and the client already has it as sent
+        }
+      }
+      return text;
+    },
+  };
+}
+
 /** What may follow [DONE] before the connection is given up instead of drained. */
 const DUMP_LIMIT = 1024 * 1024;
 
@@ -51,6 +75,15 @@ export async function* relayOpenAIStream(
       if (data === '[DONE]') {
         done = true;
         return;
+      }
+      // Most chunks carry only a delta: relayed as they came, with their text read only if the ledger
+      // ends up needing it (no usage reported). Chunks with usage or an error, and every chunk of an
+      // upstream whose chunks are filtered, are parsed here.
+      // An event that does not even start like a JSON object is parsed too, to fail (and fall back) as not JSON.
+      if (!opts.skip && data.charCodeAt(0) === 123 && !NEEDS_PARSE.test(data)) {
+        if (FINISHED.test(data)) finished = true;
+        yield lazyTextPiece(data);
+        continue;
       }
       let chunk: OpenAIChunk;
       try {
