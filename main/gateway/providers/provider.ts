@@ -47,7 +47,8 @@ export interface StreamPiece {
   event?: string;
   /**
    * Text this piece adds to the completion (for token estimates when the upstream reports no usage).
-   * It may be a getter that parses `data` on first read: read it only when the estimate is needed.
+   * It may be a getter that parses `data` on first read: read it only when the estimate is needed, and
+   * name it when copying a piece (a spread leaves out a getter that lives on the prototype).
    */
   readonly text: string;
   usage?: Usage;

@@ -75,7 +75,8 @@ export async function* chatStreamAsCompletion(chat: ProviderStream, fallbackMode
       if (next.done) return;
       const piece = next.value;
       const chunk = asCompletion(JSON.parse(piece.data) as ChatLike, fallbackModel, true);
-      const out: StreamPiece = { ...piece, data: JSON.stringify(chunk) };
+      // `text` may be a getter on the piece's prototype, which a spread would leave out.
+      const out: StreamPiece = { ...piece, text: piece.text, data: JSON.stringify(chunk) };
       yield out;
     }
   } finally {

@@ -32,22 +32,26 @@ function textOf(chunk: OpenAIChunk): string {
 const NEEDS_PARSE = /"usage"\s*:\s*\{|"error"\s*:/;
 const FINISHED = /"finish_reason"\s*:\s*"[^"]/;
 
-/** A chunk relayed unparsed: its text is read (and cached) only when asked for. */
-function lazyTextPiece(data: string): StreamPiece {
-  let text: string | undefined;
-  return {
-    data,
-    get text() {
-      if (text === undefined) {
-        try {
-          text = textOf(JSON.parse(data) as OpenAIChunk);
-        } catch {
-          text = ''; // not JSON: nothing to count, and the client already has it as sent
-        }
+/** A chunk relayed unparsed: its text is read (and kept) only when asked for. A class, so that the
+ * getter lives on the prototype instead of a closure and an accessor pair per chunk. */
+class LazyTextPiece implements StreamPiece {
+  readonly data: string;
+  #text: string | undefined;
+
+  constructor(data: string) {
+    this.data = data;
+  }
+
+  get text(): string {
+    if (this.#text === undefined) {
+      try {
+        this.#text = textOf(JSON.parse(this.data) as OpenAIChunk);
+      } catch {
+        this.#text = ''; // not JSON: nothing to count, and the client already has it as sent
       }
-      return text;
-    },
-  };
+    }
+    return this.#text;
+  }
 }
 
 /** What may follow [DONE] before the connection is given up instead of drained. */
@@ -82,7 +86,7 @@ export async function* relayOpenAIStream(
       // An event that does not even start like a JSON object is parsed too, to fail (and fall back) as not JSON.
       if (!opts.skip && data.charCodeAt(0) === 123 && !NEEDS_PARSE.test(data)) {
         if (FINISHED.test(data)) finished = true;
-        yield lazyTextPiece(data);
+        yield new LazyTextPiece(data);
         continue;
       }
       let chunk: OpenAIChunk;
