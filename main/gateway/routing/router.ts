@@ -94,11 +94,29 @@ export function targetFor(
   };
 }
 
-/** Alias → its candidates, then each fallback alias's (deduplicated, cycles ignored). */
-export function planRoute(
-  config: GatewayConfig,
-  requested: string,
-): { alias: string; groups: Candidate[][]; contextGroups: Candidate[][] } {
+export interface RoutePlan {
+  alias: string;
+  groups: Candidate[][];
+  contextGroups: Candidate[][];
+}
+
+/** Plans by config and requested name: a plan depends on nothing else, and a config is never mutated. */
+const plans = new WeakMap<GatewayConfig, Map<string, RoutePlan>>();
+/** Wildcard aliases accept any name: the cache per config stops growing here. */
+const MAX_PLANS_PER_CONFIG = 256;
+
+/** Alias → its candidates, then each fallback alias's (deduplicated, cycles ignored). Callers must not mutate it. */
+export function planRoute(config: GatewayConfig, requested: string): RoutePlan {
+  let cached = plans.get(config);
+  const hit = cached?.get(requested);
+  if (hit) return hit;
+  const plan = buildPlan(config, requested);
+  if (!cached) plans.set(config, (cached = new Map()));
+  if (cached.size < MAX_PLANS_PER_CONFIG) cached.set(requested, plan);
+  return plan;
+}
+
+function buildPlan(config: GatewayConfig, requested: string): RoutePlan {
   const first = resolveAlias(config, requested);
   if (!first) {
     const available = [...config.groups.keys(), ...config.wildcards.map((w) => w.modelName)];
@@ -153,21 +171,24 @@ interface RouteRun<T> {
 /** Deployments with room under their own RPM/TPM, in strategy order, cooling ones last. */
 function usable<T>(r: RouteRun<T>, full: Candidate[]): Candidate[] {
   const { ctx } = r;
-  const open = full.filter((c) => {
-    const d = c.deployment;
-    if (!ctx.limiter || (!d.rpm && !d.tpm)) return true;
-    const limits = { rpm: d.rpm, tpm: d.tpm };
-    if (ctx.limiter.hasRoom(d.id, limits)) return true;
-    const s = ctx.limiter.state(d.id, limits);
-    const wait = Math.max(
-      s.remainingRequests === 0 ? (s.resetRequestsMs ?? 0) : 0,
-      s.remainingTokens === 0 ? (s.resetTokensMs ?? 0) : 0,
-    );
-    r.soonestRoomMs = Math.min(r.soonestRoomMs ?? wait, wait);
-    return false;
-  });
+  const limited = ctx.limiter !== undefined && full.some((c) => c.deployment.rpm || c.deployment.tpm);
+  const open = !limited
+    ? full
+    : full.filter((c) => {
+        const d = c.deployment;
+        if (!ctx.limiter || (!d.rpm && !d.tpm)) return true;
+        const limits = { rpm: d.rpm, tpm: d.tpm };
+        if (ctx.limiter.hasRoom(d.id, limits)) return true;
+        const s = ctx.limiter.state(d.id, limits);
+        const wait = Math.max(
+          s.remainingRequests === 0 ? (s.resetRequestsMs ?? 0) : 0,
+          s.remainingTokens === 0 ? (s.resetTokensMs ?? 0) : 0,
+        );
+        r.soonestRoomMs = Math.min(r.soonestRoomMs ?? wait, wait);
+        return false;
+      });
   const ordered = ctx.health ? orderCandidates(ctx.config.routingStrategy, open, ctx.health) : open;
-  if (!ctx.health) return ordered;
+  if (!ctx.health || !ordered.some((c) => ctx.health!.isCooling(c.deployment.id))) return ordered;
   const warm = ordered.filter((c) => !ctx.health!.isCooling(c.deployment.id));
   // All cooling down: trying one beats failing without a try.
   return warm.length > 0 ? warm : ordered;
@@ -207,7 +228,7 @@ async function tryGroup<T>(
   const tries = group.length + ctx.config.numRetries;
   const skip = new Set<Candidate>();
   for (let i = 0; i < tries && skip.size < group.length; i++) {
-    const left = group.filter((c) => !skip.has(c));
+    const left = skip.size === 0 ? group : group.filter((c) => !skip.has(c));
     const candidate = left[i % left.length];
     if (!candidate) break;
     if (mightBeTooLong(r, candidate) && (await tooLong(r, candidate))) {
