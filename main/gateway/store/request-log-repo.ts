@@ -140,7 +140,7 @@ export class RequestLogRepo {
     else if (q.keyId !== undefined) filter('key_id = @keyId', 'keyId', q.keyId);
     if (q.alias !== undefined) filter('alias = @alias', 'alias', q.alias);
     const sql = `SELECT * FROM request_log ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
-      ORDER BY ts DESC, id DESC LIMIT @limit`;
+      ORDER BY ts DESC, rowid DESC LIMIT @limit`;
     return (this.#db.prepare(sql).all(args) as StoredRow[]).map(
       ({ attempt_chain, attempts: _count, tags, ...r }): RequestLogRow => ({
         ...r,

@@ -65,7 +65,7 @@ export class SpendRepo {
     const rows = this.#db
       .prepare(
         `SELECT r.*, k.key_alias AS key_alias FROM request_log r LEFT JOIN api_keys k ON k.id = r.key_id
-         ${w.sql} ORDER BY r.ts DESC, r.id DESC LIMIT @limit`,
+         ${w.sql} ORDER BY r.ts DESC, r.rowid DESC LIMIT @limit`,
       )
       .all({ ...w.args, limit: f.limit ?? 1000 }) as (Record<string, unknown> & {
       attempt_chain: string;

@@ -97,7 +97,7 @@ export class UsageRepo {
         `SELECT r.ts, r.id AS request_id, r.alias, r.status, r.error_code, k.key_alias AS key_alias,
            r.deployment_id, r.attempt_chain
          FROM request_log r LEFT JOIN api_keys k ON k.id = r.key_id
-         WHERE ${where} ORDER BY r.ts DESC, r.id DESC LIMIT @limit`,
+         WHERE ${where} ORDER BY r.ts DESC, r.rowid DESC LIMIT @limit`,
       )
       .all({ limit }) as EventRow[];
     return rows.map(({ attempt_chain, ...r }) => ({

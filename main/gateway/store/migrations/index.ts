@@ -104,43 +104,14 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 5,
     // Every ledger row is written inside the commit a response waits for, and each B-tree an INSERT
-    // touches is one more page in the WAL (two writes each). The table keyed by its hidden rowid kept the
-    // id in a separate unique index, and two more indexes served per-key and per-alias filters that the
-    // time-range index answers too at a personal gateway's size. Keyed by its (time-ordered) id, with the
-    // ts index only: 3 B-trees per row instead of 5, measured at about 44 → 29 µs per commit here.
-    name: 'ledger keyed by request id',
+    // touches is one more page in the WAL (two writes each). The per-key and per-alias indexes served
+    // filters that the time index answers too at a personal gateway's size. Measured in isolation here:
+    // 34 → 26 µs per single-row commit, 8.3 → 6.5 µs per row in batches of 13. (Keying the table by
+    // its id, WITHOUT ROWID, measured the same for single rows and worse in batches.)
+    name: 'ledger with the time index only',
     sql: `
-      CREATE TABLE request_log_v5 (
-        id                 TEXT PRIMARY KEY,
-        ts                 INTEGER NOT NULL,
-        key_id             TEXT,
-        endpoint           TEXT NOT NULL,
-        alias              TEXT NOT NULL,
-        provider           TEXT,
-        deployment_id      TEXT,
-        model              TEXT,
-        status             INTEGER NOT NULL,
-        error_code         TEXT,
-        prompt_tokens      INTEGER NOT NULL DEFAULT 0,
-        completion_tokens  INTEGER NOT NULL DEFAULT 0,
-        estimated          INTEGER NOT NULL DEFAULT 0,
-        cost_usd           REAL NOT NULL DEFAULT 0,
-        latency_ms         REAL NOT NULL,
-        ttft_ms            REAL,
-        streamed           INTEGER NOT NULL DEFAULT 0,
-        attempts           INTEGER NOT NULL DEFAULT 0,
-        attempt_chain      TEXT NOT NULL DEFAULT '[]',
-        tags               TEXT NOT NULL DEFAULT '[]',
-        cache_read_tokens  INTEGER NOT NULL DEFAULT 0,
-        cache_write_tokens INTEGER NOT NULL DEFAULT 0,
-        cost_source        TEXT
-      ) WITHOUT ROWID;
-      INSERT INTO request_log_v5 SELECT id, ts, key_id, endpoint, alias, provider, deployment_id, model, status,
-        error_code, prompt_tokens, completion_tokens, estimated, cost_usd, latency_ms, ttft_ms, streamed,
-        attempts, attempt_chain, tags, cache_read_tokens, cache_write_tokens, cost_source FROM request_log;
-      DROP TABLE request_log;
-      ALTER TABLE request_log_v5 RENAME TO request_log;
-      CREATE INDEX request_log_ts ON request_log (ts);
+      DROP INDEX request_log_key_ts;
+      DROP INDEX request_log_alias_ts;
     `,
   },
 ];
