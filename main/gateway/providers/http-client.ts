@@ -100,21 +100,23 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamRespon
   function onOuterAbort() {
     abort(outer.reason);
   }
+  // One timer, armed for whichever deadline comes first. The first byte does not re-arm it (most calls
+  // end long before either deadline, and a timer per call is what they cost); when it fires after the
+  // first byte, it re-arms itself for what is left of the whole-call deadline.
+  const onTimer = () => {
+    timer = undefined;
+    const left = totalTimeoutMs - (performance.now() - started);
+    if (waitingForFirstByte && firstByteTimeoutMs < totalTimeoutMs) abort(new FirstByteTimeout());
+    else if (left <= 0) abort(totalTimeout(totalTimeoutMs));
+    else timer = setTimeout(onTimer, left);
+  };
   const firstByte = () => {
-    if (!waitingForFirstByte || signal.aborted) return;
     waitingForFirstByte = false;
-    clearTimeout(timer);
-    const left = Math.max(0, totalTimeoutMs - (performance.now() - started));
-    timer = setTimeout(() => abort(totalTimeout(totalTimeoutMs)), left);
   };
   if (outer.aborted) controller.abort(outer.reason);
   else {
     outer.addEventListener('abort', onOuterAbort, { once: true });
-    // Whichever deadline comes first; a whole-call deadline no later than the first-byte one is its own.
-    timer =
-      firstByteTimeoutMs < totalTimeoutMs
-        ? setTimeout(() => abort(new FirstByteTimeout()), firstByteTimeoutMs)
-        : setTimeout(() => abort(totalTimeout(totalTimeoutMs)), totalTimeoutMs);
+    timer = setTimeout(onTimer, Math.min(firstByteTimeoutMs, totalTimeoutMs));
   }
   let res: Dispatcher.ResponseData;
   try {
