@@ -11,6 +11,8 @@ const MASTER = 'sk-master-relay';
 
 /** The events (data payloads) the raw upstream sends next, each written as its own SSE event. */
 let script: { events: string[]; separator: string } = { events: [], separator: '\n\n' };
+/** When set, the raw upstream floods this many 1 KB content events instead, waiting for 'drain' as it should. */
+let flood: { events: number; written: number; finished: boolean } | undefined;
 
 const chunk = (content: string, extra = '') =>
   `{"id":"c1", "object":"chat.completion.chunk","created":1,"model":"raw-model","choices":[{"index":0,"delta":{"content":${JSON.stringify(content)}},"finish_reason":null}],"usage":null${extra}}`;
@@ -24,8 +26,20 @@ let gw: TestGateway;
 beforeAll(async () => {
   raw = createServer((req, res) => {
     req.resume();
-    req.on('end', () => {
+    req.on('end', async () => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
+      if (flood) {
+        const f = flood;
+        const event = `data: ${chunk('x'.repeat(1000))}\n\n`;
+        for (let i = 0; i < f.events; i++) {
+          f.written += event.length;
+          if (!res.write(event)) await new Promise((r) => res.once('drain', r));
+        }
+        // With its usage: no 64 MB of text to count for the ledger.
+        res.end(`data: ${finish}\n\ndata: ${usage}\n\ndata: [DONE]\n\n`);
+        f.finished = true;
+        return;
+      }
       for (const data of script.events) res.write(`data: ${data}${script.separator}`);
       res.end();
     });
@@ -75,6 +89,38 @@ const dataOf = (sse: string) =>
     .map((e) => e.slice(6));
 
 describe('relaying an OpenAI-compatible stream', () => {
+  it('holds the upstream back while the client is not reading, and then relays every event', async () => {
+    // 64 MB: more than loopback socket buffers and the client's own buffering can absorb.
+    flood = { events: 64 * 1024, written: 0, finished: false };
+    try {
+      const res = await fetch(`${gw.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${MASTER}` },
+        body: JSON.stringify({ model: 'raw', stream: true, messages: [{ role: 'user', content: 'flood' }] }),
+      });
+      expect(res.status).toBe(200);
+      await new Promise((r) => setTimeout(r, 1_000));
+      const f = flood;
+      expect(f.finished).toBe(false);
+      expect(f.written).toBeLessThan(f.events * 1000);
+
+      let events = 0;
+      let tail = '';
+      const decoder = new TextDecoder();
+      for await (const part of res.body!) {
+        const text = tail + decoder.decode(part as Uint8Array, { stream: true });
+        const parts = text.split('\n\n');
+        tail = parts.pop()!;
+        events += parts.filter((e) => e.startsWith('data: {')).length;
+      }
+      expect(events).toBe(f.events + 1);
+      expect(tail).toBe('');
+      expect(f.finished).toBe(true);
+    } finally {
+      flood = undefined;
+    }
+  });
+
   it("passes the upstream's events on byte for byte, and records the usage it reported", async () => {
     script = {
       events: [chunk('one'), chunk(' two'), chunk(' three'), finish, usage, '[DONE]'],

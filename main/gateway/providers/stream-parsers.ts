@@ -2,25 +2,34 @@
 // each of their events carries.
 import { GatewayError } from '../errors.ts';
 
-/** Yields the `data` of each server-sent event, as the upstream wrote it (no re-serialisation). */
-export async function* sseData(body: AsyncIterable<Buffer | Uint8Array>): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
-  let buf = '';
-  for await (const chunk of body) {
-    buf += decoder.decode(chunk, { stream: true });
+/**
+ * Splits server-sent events as bytes arrive, handing on the `data` of each one as the upstream wrote it
+ * (no re-serialisation). Push-based, so a relay can run it straight from the body's 'data' events.
+ */
+export class SseSplitter {
+  readonly #decoder = new TextDecoder();
+  #buf = '';
+
+  /** Feeds bytes; calls onData for every event they complete. */
+  feed(chunk: Uint8Array, onData: (data: string) => void): void {
+    const buf = this.#buf + this.#decoder.decode(chunk, { stream: true });
     let at = 0;
     let end: number;
     while ((end = eventEnd(buf, at)) !== -1) {
       const data = eventData(buf.slice(at, end));
       // Past the blank line: "\n\n" or "\r\n\r\n".
       at = end + (buf.charCodeAt(end) === 13 ? 4 : 2);
-      if (data !== undefined) yield data;
+      if (data !== undefined) onData(data);
     }
-    if (at > 0) buf = buf.slice(at);
+    this.#buf = at === 0 ? buf : buf.slice(at);
   }
-  buf += decoder.decode();
-  const data = eventData(buf);
-  if (data !== undefined) yield data;
+
+  /** The body ended: an event left without its blank line still counts. */
+  end(onData: (data: string) => void): void {
+    const data = eventData(this.#buf + this.#decoder.decode());
+    this.#buf = '';
+    if (data !== undefined) onData(data);
+  }
 }
 
 function eventEnd(buf: string, from: number): number {

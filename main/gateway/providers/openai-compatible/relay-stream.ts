@@ -2,7 +2,7 @@ import type { Usage } from '../../../../shared/wire/openai-responses.ts';
 import { GatewayError } from '../../errors.ts';
 import { transportError, type UpstreamRequest, type UpstreamResponse } from '../http-client.ts';
 import type { ProviderStream, StreamPiece } from '../provider.ts';
-import { sseData } from '../stream-parsers.ts';
+import { SseSplitter } from '../stream-parsers.ts';
 import { redact } from '../upstream-errors.ts';
 
 interface OpenAIChunk {
@@ -64,80 +64,197 @@ export interface RelayOptions {
   skip?(chunk: Record<string, unknown>): boolean;
 }
 
-/** Relays an upstream OpenAI SSE stream piece by piece; the `data` text is the upstream's own bytes. */
-export async function* relayOpenAIStream(
+/** Pieces queued ahead of the consumer before the upstream body is paused, and when it resumes. */
+const HIGH_WATER = 32;
+const LOW_WATER = 8;
+
+/**
+ * Relays an upstream OpenAI SSE stream piece by piece; the `data` text is the upstream's own bytes.
+ * Push-based: events are split and classified straight from the body's 'data' events and queued for
+ * the consumer, one promise per piece it waits for (nested async generators cost three per event).
+ */
+export function relayOpenAIStream(
   res: UpstreamResponse,
   req: UpstreamRequest,
   opts: RelayOptions = {},
 ): ProviderStream {
-  let finished = false;
-  let done = false;
-  try {
-    // Not destroyed when this loop stops at [DONE]: the finally below decides (see there).
-    for await (const data of sseData(res.body.iterator({ destroyOnReturn: false }))) {
-      res.firstByte();
-      if (data === '[DONE]') {
-        done = true;
-        return;
+  return new OpenAIRelay(res, req, opts);
+}
+
+type Waiter = { resolve(r: IteratorResult<StreamPiece, void>): void; reject(err: unknown): void };
+
+class OpenAIRelay implements ProviderStream {
+  readonly #res: UpstreamResponse;
+  readonly #req: UpstreamRequest;
+  readonly #opts: RelayOptions;
+  readonly #splitter = new SseSplitter();
+  #queue: StreamPiece[] = [];
+  #head = 0;
+  #waiter: Waiter | undefined;
+  /** Why the stream failed, delivered once the pieces before it have been taken. */
+  #failure: GatewayError | undefined;
+  /** No more pieces will come: [DONE], the end of the body, a failure, or return(). */
+  #ended = false;
+  #done = false;
+  #finished = false;
+  #paused = false;
+
+  constructor(res: UpstreamResponse, req: UpstreamRequest, opts: RelayOptions) {
+    this.#res = res;
+    this.#req = req;
+    this.#opts = opts;
+    res.body.on('data', this.#onData).once('end', this.#onEnd).once('error', this.#onError);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<StreamPiece, void>> {
+    if (this.#head < this.#queue.length) {
+      const value = this.#queue[this.#head++]!;
+      if (this.#head === this.#queue.length) {
+        this.#queue = [];
+        this.#head = 0;
       }
-      // Most chunks carry only a delta: relayed as they came, with their text read only if the ledger
-      // ends up needing it (no usage reported). Chunks with usage or an error, and every chunk of an
-      // upstream whose chunks are filtered, are parsed here.
-      // An event that does not even start like a JSON object is parsed too, to fail (and fall back) as not JSON.
-      if (!opts.skip && data.charCodeAt(0) === 123 && !NEEDS_PARSE.test(data)) {
-        if (FINISHED.test(data)) finished = true;
-        yield new LazyTextPiece(data);
-        continue;
+      if (this.#paused && this.#queue.length - this.#head <= LOW_WATER) {
+        this.#paused = false;
+        this.#res.body.resume();
       }
-      let chunk: OpenAIChunk;
-      try {
-        chunk = JSON.parse(data) as OpenAIChunk;
-      } catch {
-        throw new GatewayError(502, 'upstream_error', `${req.label} sent a stream event that is not JSON`, {
-          retryable: true,
-        });
-      }
-      if (chunk.error) {
+      return Promise.resolve({ value, done: false });
+    }
+    const failure = this.#failure;
+    if (failure) {
+      this.#failure = undefined;
+      return Promise.reject(failure);
+    }
+    if (this.#ended) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve, reject) => (this.#waiter = { resolve, reject }));
+  }
+
+  /** The consumer stopped early (the client left, or it has what it needs). */
+  return(): Promise<IteratorResult<StreamPiece, void>> {
+    this.#queue = [];
+    this.#head = 0;
+    this.#failure = undefined;
+    this.#stop();
+    this.#wake();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  readonly #onData = (chunk: Uint8Array) => {
+    if (this.#ended) return;
+    try {
+      this.#splitter.feed(chunk, this.#onEvent);
+    } catch (err) {
+      this.#fail(err);
+    }
+    if (!this.#ended && !this.#paused && this.#queue.length - this.#head >= HIGH_WATER) {
+      this.#paused = true;
+      this.#res.body.pause();
+    }
+    this.#wake();
+  };
+
+  readonly #onEnd = () => {
+    if (this.#ended) return;
+    try {
+      this.#splitter.end(this.#onEvent);
+      // Some servers omit [DONE]; a finish_reason still says the answer is whole. Neither: it was cut off.
+      if (!this.#done && !this.#finished) {
         throw new GatewayError(
           502,
           'upstream_error',
-          `${req.label} failed mid-stream: ${redact(chunk.error.message ?? '', req.target.apiKey)}`,
-          {
-            retryable: true,
-          },
+          `${this.#req.label} ended the stream before the answer was finished`,
+          { retryable: true },
         );
       }
-      if (chunk.choices?.some((c) => (c as { finish_reason?: unknown }).finish_reason)) finished = true;
-      if (opts.skip?.(chunk as Record<string, unknown>)) continue;
-      const piece: StreamPiece = { data, text: textOf(chunk) };
-      const usage = chunk.usage && opts.usage ? opts.usage(chunk.usage) : chunk.usage;
-      if (usage) {
-        piece.usage = usage;
-        if (!chunk.choices || chunk.choices.length === 0) piece.usageOnly = true;
-      }
-      yield piece;
+      this.#stop();
+    } catch (err) {
+      this.#fail(err);
     }
-    // Some servers omit [DONE]; a finish_reason still says the answer is whole. Neither: it was cut off.
-    if (!finished) {
+    this.#wake();
+  };
+
+  readonly #onError = (err: unknown) => {
+    if (this.#ended) return;
+    this.#fail(err);
+    this.#wake();
+  };
+
+  /** One event's data: queued as a piece, or the end ([DONE]); throws for what fails the stream. */
+  readonly #onEvent = (data: string) => {
+    if (this.#ended) return; // whatever follows [DONE] or a failure
+    const req = this.#req;
+    const opts = this.#opts;
+    this.#res.firstByte();
+    if (data === '[DONE]') {
+      this.#done = true;
+      this.#stop();
+      return;
+    }
+    // Most chunks carry only a delta: relayed as they came, with their text read only if the ledger
+    // ends up needing it (no usage reported). Chunks with usage or an error, every chunk of an upstream
+    // whose chunks are filtered, and events that do not even start like a JSON object (to fail, and fall
+    // back, as not JSON) are parsed here.
+    if (!opts.skip && data.charCodeAt(0) === 123 && !NEEDS_PARSE.test(data)) {
+      if (FINISHED.test(data)) this.#finished = true;
+      this.#queue.push(new LazyTextPiece(data));
+      return;
+    }
+    let chunk: OpenAIChunk;
+    try {
+      chunk = JSON.parse(data) as OpenAIChunk;
+    } catch {
+      throw new GatewayError(502, 'upstream_error', `${req.label} sent a stream event that is not JSON`, {
+        retryable: true,
+      });
+    }
+    if (chunk.error) {
       throw new GatewayError(
         502,
         'upstream_error',
-        `${req.label} ended the stream before the answer was finished`,
-        {
-          retryable: true,
-        },
+        `${req.label} failed mid-stream: ${redact(chunk.error.message ?? '', req.target.apiKey)}`,
+        { retryable: true },
       );
     }
-  } catch (err) {
-    throw transportError(err, req, res.signal);
-  } finally {
-    // After [DONE] only the end of the response is left: read it, so the connection stays reusable and
-    // no abort error is built (destroy() makes one, with its stack, per stream). Stopped early (the client
-    // left, the upstream failed): destroy, which aborts the upstream request at once.
-    if (!res.body.destroyed) {
-      if (done) void res.body.dump({ limit: DUMP_LIMIT }).catch(() => {});
-      // The loop's iterator no longer listens: the abort error destroy() emits must not go unheard.
-      else res.body.on('error', () => {}).destroy();
+    if (chunk.choices?.some((c) => (c as { finish_reason?: unknown }).finish_reason)) this.#finished = true;
+    if (opts.skip?.(chunk as Record<string, unknown>)) return;
+    const piece: StreamPiece = { data, text: textOf(chunk) };
+    const usage = chunk.usage && opts.usage ? opts.usage(chunk.usage) : chunk.usage;
+    if (usage) {
+      piece.usage = usage;
+      if (!chunk.choices || chunk.choices.length === 0) piece.usageOnly = true;
     }
+    this.#queue.push(piece);
+  };
+
+  #fail(err: unknown): void {
+    if (this.#ended) return;
+    this.#failure = transportError(err, this.#req, this.#res.signal);
+    this.#stop();
+  }
+
+  /**
+   * No more pieces. After [DONE] only the end of the response is left: read it, so the connection stays
+   * reusable and no abort error is built (destroy() makes one, with its stack, per stream). Stopped early
+   * (the client left, the upstream failed): destroy, which aborts the upstream request at once.
+   */
+  #stop(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    const body = this.#res.body;
+    body.off('data', this.#onData).off('end', this.#onEnd).off('error', this.#onError);
+    if (body.destroyed || body.readableEnded) return;
+    if (this.#done) void body.dump({ limit: DUMP_LIMIT }).catch(() => {});
+    // Nothing listens any more: the abort error destroy() emits must not go unheard.
+    else body.on('error', () => {}).destroy();
+  }
+
+  #wake(): void {
+    const waiter = this.#waiter;
+    if (!waiter || (this.#head === this.#queue.length && !this.#ended)) return;
+    this.#waiter = undefined;
+    this.next().then(waiter.resolve, waiter.reject);
   }
 }
