@@ -284,7 +284,9 @@ async function streamed<B extends ProxyBody>(job: Job<B>): Promise<void> {
       pieces.push(piece);
       if (piece.usage) usage = piece.usage;
       if (piece.usageOnly && !wantsUsage) continue;
-      await out.write(piece.data, piece.event);
+      // A promise only when the client is behind (backpressure): no microtask per piece otherwise.
+      const written = out.write(piece.data, piece.event);
+      if (written) await written;
     }
   } catch (err) {
     error =
