@@ -111,6 +111,13 @@ class OpenAIRelay implements ProviderStream {
   }
 
   next(): Promise<IteratorResult<StreamPiece, void>> {
+    const ready = this.#ready();
+    if (ready === undefined) return new Promise((resolve, reject) => (this.#waiter = { resolve, reject }));
+    return ready instanceof GatewayError ? Promise.reject(ready) : Promise.resolve(ready);
+  }
+
+  /** The next piece, the failure, or the end; undefined while there is nothing yet. */
+  #ready(): IteratorResult<StreamPiece, void> | GatewayError | undefined {
     if (this.#head < this.#queue.length) {
       const value = this.#queue[this.#head++]!;
       if (this.#head === this.#queue.length) {
@@ -121,15 +128,14 @@ class OpenAIRelay implements ProviderStream {
         this.#paused = false;
         this.#res.body.resume();
       }
-      return Promise.resolve({ value, done: false });
+      return { value, done: false };
     }
     const failure = this.#failure;
     if (failure) {
       this.#failure = undefined;
-      return Promise.reject(failure);
+      return failure;
     }
-    if (this.#ended) return Promise.resolve({ value: undefined, done: true });
-    return new Promise((resolve, reject) => (this.#waiter = { resolve, reject }));
+    return this.#ended ? { value: undefined, done: true } : undefined;
   }
 
   /** The consumer stopped early (the client left, or it has what it needs). */
@@ -251,10 +257,14 @@ class OpenAIRelay implements ProviderStream {
     else body.on('error', () => {}).destroy();
   }
 
+  /** Hands the consumer waiting in next() what is ready, straight from the event that made it ready. */
   #wake(): void {
     const waiter = this.#waiter;
-    if (!waiter || (this.#head === this.#queue.length && !this.#ended)) return;
+    if (!waiter) return;
+    const ready = this.#ready();
+    if (ready === undefined) return;
     this.#waiter = undefined;
-    this.next().then(waiter.resolve, waiter.reject);
+    if (ready instanceof GatewayError) waiter.reject(ready);
+    else waiter.resolve(ready);
   }
 }
