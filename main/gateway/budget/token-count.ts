@@ -60,11 +60,6 @@ export function tokenizerLoaded(): boolean {
   return counted || loading !== undefined;
 }
 
-/** Whether the tokenizer's worker is running now, with the tokenizer's memory (tests). */
-export function tokenizerWorkerRunning(): boolean {
-  return counter.running();
-}
-
 /**
  * A count whose texts are collected first (every framing and image constant added on the spot) and
  * then counted together by the worker: one message per request, not one per text.

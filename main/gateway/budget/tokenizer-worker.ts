@@ -84,15 +84,18 @@ export function workerTextCounter(
     }, idleMs).unref();
   };
 
-  // The pending counts of a worker that failed or exited are counted on this thread instead.
-  const abandon = (w: Worker, why: string | undefined) => {
-    if (worker !== w) return;
-    worker = undefined;
-    if (why !== undefined) broken = true;
+  // The pending counts of a worker that failed, exited or was stopped are counted on this thread instead.
+  const countPendingHere = () => {
     clearTimeout(idle);
     const left = [...pending.values()];
     pending.clear();
     for (const p of left) inProcess(p.texts).then(p.resolve, p.reject);
+  };
+  const abandon = (w: Worker, why: string | undefined) => {
+    if (worker !== w) return;
+    worker = undefined;
+    if (why !== undefined) broken = true;
+    countPendingHere();
   };
 
   const start = (): Worker | undefined => {
@@ -135,11 +138,8 @@ export function workerTextCounter(
       const w = worker;
       if (!w) return;
       worker = undefined;
-      clearTimeout(idle);
-      const left = [...pending.values()];
-      pending.clear();
+      countPendingHere();
       await w.terminate();
-      for (const p of left) inProcess(p.texts).then(p.resolve, p.reject);
     },
   };
 }
