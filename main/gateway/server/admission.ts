@@ -8,7 +8,7 @@ import { rateLimitHeaders } from '../budget/rate-limiter.ts';
 import { estimatePromptTokens, promptTokensUpperBound } from '../budget/usage-estimate.ts';
 import { GatewayError } from '../errors.ts';
 import { modelAllowed, type EffectiveKey } from '../keys/effective-key.ts';
-import { planRoute } from '../routing/router.ts';
+import { planRoute } from '../routing/route-plan.ts';
 import { resolveAlias } from '../routing/resolve-alias.ts';
 import type { GatewayRuntime } from '../runtime.ts';
 import type { RequestLogRow } from '../store/request-log-repo.ts';

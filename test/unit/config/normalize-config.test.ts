@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { normalizeConfig } from '../../../main/gateway/config/normalize-config.ts';
 import { validateConfigText } from '../../../main/gateway/config/validate-config.ts';
 import { ProviderRegistry } from '../../../main/gateway/providers/registry.ts';
-import { planRoute } from '../../../main/gateway/routing/router.ts';
+import { planRoute } from '../../../main/gateway/routing/route-plan.ts';
 import { listedAliases, resolveAlias } from '../../../main/gateway/routing/resolve-alias.ts';
 
 function load(text: string) {
