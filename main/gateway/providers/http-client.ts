@@ -48,7 +48,7 @@ export function bearerRequest(
   path: string,
   body?: unknown,
 ): UpstreamRequest {
-  const base = (target.apiBase ?? fallbackBase).replace(/\/+$/, '');
+  const { base, label } = upstreamOf(name, target.apiBase ?? fallbackBase);
   return {
     url: base + path,
     method: body === undefined ? 'GET' : 'POST',
@@ -57,20 +57,25 @@ export function bearerRequest(
     target,
     signal: ctx.signal,
     dispatcher: ctx.dispatcher,
-    label: `${name} at ${hostOf(base)}`,
+    label,
   };
 }
 
-// Parsing a URL per request only to name its host in error messages showed up in profiles.
-const hosts = new Map<string, string>();
-function hostOf(base: string): string {
-  let host = hosts.get(base);
-  if (host === undefined) {
-    host = new URL(base).host;
-    if (hosts.size > 1_000) hosts.clear();
-    hosts.set(base, host);
+// Parsing a URL per request only to name its host in error messages showed up in profiles; the trimmed
+// base and the label are per upstream too. Keyed by adapter name, then base URL: strings from the
+// config, whose hashes V8 keeps (a combined key would be a new string to hash per request).
+const upstreams = new Map<string, Map<string, { base: string; label: string }>>();
+function upstreamOf(name: string, apiBase: string): { base: string; label: string } {
+  let byBase = upstreams.get(name);
+  if (byBase === undefined) upstreams.set(name, (byBase = new Map()));
+  let u = byBase.get(apiBase);
+  if (u === undefined) {
+    const base = apiBase.replace(/\/+$/, '');
+    u = { base, label: `${name} at ${new URL(base).host}` };
+    if (byBase.size > 1_000) byBase.clear();
+    byBase.set(apiBase, u);
   }
-  return host;
+  return u;
 }
 
 /**
