@@ -12,11 +12,16 @@ export class SseSplitter {
 
   /** Feeds bytes; calls onData for every event they complete. */
   feed(chunk: Uint8Array, onData: (data: string) => void): void {
-    const buf = this.#buf + this.#decoder.decode(chunk, { stream: true });
+    const buf = this.#buf + this.#decoder.decode(chunk, STREAMING);
     let at = 0;
     let end: number;
     while ((end = eventEnd(buf, at)) !== -1) {
-      const data = eventData(buf.slice(at, end));
+      // Nearly every event is one `data: ` line: sliced straight out of the buffer.
+      const nl = buf.indexOf('\n', at);
+      const data =
+        buf.startsWith('data: ', at) && (nl === -1 || nl >= end)
+          ? buf.slice(at + 6, end)
+          : eventData(buf.slice(at, end));
       // Past the blank line: "\n\n" or "\r\n\r\n".
       at = end + (buf.charCodeAt(end) === 13 ? 4 : 2);
       if (data !== undefined) onData(data);
@@ -32,17 +37,23 @@ export class SseSplitter {
   }
 }
 
+const STREAMING = { stream: true };
+
+/**
+ * Where the next event from `from` ends: the first "\n\n" or "\r\n\r\n", whichever starts first. One
+ * pass over the line breaks (two indexOf calls per event would each scan the rest of the buffer).
+ */
 function eventEnd(buf: string, from: number): number {
-  const a = buf.indexOf('\n\n', from);
-  const b = buf.indexOf('\r\n\r\n', from);
-  if (a === -1) return b;
-  if (b === -1) return a;
-  return Math.min(a, b);
+  for (let i = buf.indexOf('\n', from); i !== -1; i = buf.indexOf('\n', i + 1)) {
+    const next = buf.charCodeAt(i + 1);
+    if (next === 10) return i;
+    if (next === 13 && buf.charCodeAt(i + 2) === 10 && i - 1 >= from && buf.charCodeAt(i - 1) === 13)
+      return i - 1;
+  }
+  return -1;
 }
 
 function eventData(event: string): string | undefined {
-  // Nearly every event is one `data: ` line: no splitting for those.
-  if (event.startsWith('data: ') && !event.includes('\n')) return event.slice(6);
   let data: string | undefined;
   for (const line of event.split(/\r?\n/)) {
     if (!line.startsWith('data:')) continue;
