@@ -18,7 +18,7 @@ export interface BuildElectronOptions {
   quiet?: boolean;
 }
 
-export function dependencyNames(): string[] {
+function dependencyNames(): string[] {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
     dependencies?: Record<string, string>;
     optionalDependencies?: Record<string, string>;
@@ -26,15 +26,20 @@ export function dependencyNames(): string[] {
   return [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {})];
 }
 
-export async function buildElectron(opts: BuildElectronOptions = {}): Promise<void> {
-  const out = resolve(opts.outDir ?? join(root, 'out'));
-  const logLevel = opts.quiet ? 'warn' : 'info';
+/** What a Node bundle leaves to Node: its built-in modules, and the npm dependencies shipped in node_modules. */
+export function isNodeExternal(): (id: string) => boolean {
   const deps = dependencyNames();
-  const isExternal = (id: string) =>
-    id === 'electron' ||
+  return (id) =>
     id.startsWith('node:') ||
     builtinModules.includes(id) ||
     deps.some((d) => id === d || id.startsWith(`${d}/`));
+}
+
+export async function buildElectron(opts: BuildElectronOptions = {}): Promise<void> {
+  const out = resolve(opts.outDir ?? join(root, 'out'));
+  const logLevel = opts.quiet ? 'warn' : 'info';
+  const nodeExternal = isNodeExternal();
+  const isExternal = (id: string) => id === 'electron' || nodeExternal(id);
 
   const main: InlineConfig = {
     configFile: false,

@@ -3,11 +3,10 @@
 // (measured: 28 MB of RSS at start) and compiles every module at each start. npm dependencies stay external
 // and load from node_modules. Tests still run the TypeScript sources directly.
 // Usage: node scripts/build-serve.ts [--out <dir>] [--quiet]
-import { builtinModules } from 'node:module';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'vite';
-import { dependencyNames } from './build-electron.ts';
+import { isNodeExternal } from './build-electron.ts';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -24,7 +23,6 @@ export async function buildServe(opts: NodeBundleOptions = {}): Promise<string> 
   const entry = resolve(root, opts.entry ?? 'main/cli.ts');
   const outDir = resolve(opts.outDir ?? join(root, 'out/serve'));
   const fileName = `${basename(entry).replace(/\.ts$/, '')}.js`;
-  const deps = dependencyNames();
   await build({
     configFile: false,
     root,
@@ -37,10 +35,7 @@ export async function buildServe(opts: NodeBundleOptions = {}): Promise<string> 
       minify: false,
       sourcemap: true,
       rolldownOptions: {
-        external: (id: string) =>
-          id.startsWith('node:') ||
-          builtinModules.includes(id) ||
-          deps.some((d) => id === d || id.startsWith(`${d}/`)),
+        external: isNodeExternal(),
         output: { format: 'es', entryFileNames: fileName },
       },
     },

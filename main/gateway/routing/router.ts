@@ -120,22 +120,23 @@ interface RouteRun<T> {
 /** Deployments with room under their own RPM/TPM, in strategy order, cooling ones last. */
 function usable<T>(r: RouteRun<T>, full: Candidate[]): Candidate[] {
   const { ctx } = r;
-  const limited = ctx.limiter !== undefined && full.some((c) => c.deployment.rpm || c.deployment.tpm);
-  const open = !limited
-    ? full
-    : full.filter((c) => {
-        const d = c.deployment;
-        if (!ctx.limiter || (!d.rpm && !d.tpm)) return true;
-        const limits = { rpm: d.rpm, tpm: d.tpm };
-        if (ctx.limiter.hasRoom(d.id, limits)) return true;
-        const s = ctx.limiter.state(d.id, limits);
-        const wait = Math.max(
-          s.remainingRequests === 0 ? (s.resetRequestsMs ?? 0) : 0,
-          s.remainingTokens === 0 ? (s.resetTokensMs ?? 0) : 0,
-        );
-        r.soonestRoomMs = Math.min(r.soonestRoomMs ?? wait, wait);
-        return false;
-      });
+  const { limiter } = ctx;
+  const open =
+    !limiter || !full.some((c) => c.deployment.rpm || c.deployment.tpm)
+      ? full
+      : full.filter((c) => {
+          const d = c.deployment;
+          if (!d.rpm && !d.tpm) return true;
+          const limits = { rpm: d.rpm, tpm: d.tpm };
+          if (limiter.hasRoom(d.id, limits)) return true;
+          const s = limiter.state(d.id, limits);
+          const wait = Math.max(
+            s.remainingRequests === 0 ? (s.resetRequestsMs ?? 0) : 0,
+            s.remainingTokens === 0 ? (s.resetTokensMs ?? 0) : 0,
+          );
+          r.soonestRoomMs = Math.min(r.soonestRoomMs ?? wait, wait);
+          return false;
+        });
   const ordered = ctx.health ? orderCandidates(ctx.config.routingStrategy, open, ctx.health) : open;
   if (!ctx.health || !ordered.some((c) => ctx.health!.isCooling(c.deployment.id))) return ordered;
   const warm = ordered.filter((c) => !ctx.health!.isCooling(c.deployment.id));
