@@ -8,7 +8,16 @@ import { join, relative } from 'node:path';
 import { startLoadGenerator } from './load.ts';
 import { FULL, QUICK } from './phases.ts';
 import { writeJson } from './report.ts';
-import { generateAppKey, prepareSwitchyard, ROOT, spawnSwitchyard, spawnUpstream } from './targets.ts';
+import {
+  buildTargets,
+  FLOOR_KEY,
+  generateAppKey,
+  prepareSwitchyard,
+  ROOT,
+  spawnFloor,
+  spawnSwitchyard,
+  spawnUpstream,
+} from './targets.ts';
 import { nowUs } from './wire.ts';
 
 interface ProfileNode {
@@ -191,6 +200,8 @@ export async function runProfile(opts: {
   out: string;
   /** Connections of the profiled load (default 64). */
   connections?: number;
+  /** Profile the floor instead, to read Switchyard's profile against what the bare stack pays. */
+  target?: 'switchyard' | 'floor';
 }): Promise<ProfileSummary> {
   const sizes = opts.quick ? QUICK : FULL;
   const connections = opts.connections ?? 64;
@@ -200,16 +211,17 @@ export async function runProfile(opts: {
   const setup = prepareSwitchyard(upstream.url);
   const load = startLoadGenerator();
   try {
-    const sy = await spawnSwitchyard(
-      setup,
-      ['--cpu-prof', '--cpu-prof-dir', profDir, '--cpu-prof-interval', '500'],
-      { source: true },
-    );
+    const profFlags = ['--cpu-prof', '--cpu-prof-dir', profDir, '--cpu-prof-interval', '500'];
+    const floor = opts.target === 'floor';
+    if (floor) await buildTargets();
+    const sy = floor
+      ? await spawnFloor(upstream.url, profFlags)
+      : await spawnSwitchyard(setup, profFlags, { source: true });
     let from = 0;
     let to = 0;
     let requests = 0;
     try {
-      const key = await generateAppKey(sy.url);
+      const key = floor ? FLOOR_KEY : await generateAppKey(sy.url);
       await load.unary({ url: sy.url, key, connections: 8, amount: sizes.warmupRequests });
       const r = await load.unary(
         {

@@ -49,7 +49,8 @@ const USAGE = `Usage: npm run bench -- [--quick] [--phases c1,c64,sse-b2b,sse-pa
   --cpu-prof  instead of the benchmark: profile Switchyard under the c=64 load and list the top
               self-time functions in Switchyard's own code
   --prof-connections N  with --cpu-prof: profile under N connections instead of 64 (1 shows what a
-              lone request pays, which group commit cannot share)`;
+              lone request pays, which group commit cannot share)
+  --prof-target floor  with --cpu-prof: profile the floor under the same load, to compare`;
 
 export const LEDGER_NEEDS_C64 =
   'measured in the c=64 phase, against Switchyard started with --no-ledger (keys still settle)';
@@ -64,6 +65,7 @@ function parse() {
       note: { type: 'string', default: '' },
       'cpu-prof': { type: 'boolean', default: false },
       'prof-connections': { type: 'string' },
+      'prof-target': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -290,7 +292,12 @@ async function main(): Promise<number> {
       process.stderr.write('--prof-connections must be a whole number ≥ 1\n');
       return 2;
     }
-    await runProfile({ quick: opts.quick, out: opts.out, connections });
+    const target = opts['prof-target'] ?? 'switchyard';
+    if (target !== 'switchyard' && target !== 'floor') {
+      process.stderr.write("--prof-target must be 'switchyard' or 'floor'\n");
+      return 2;
+    }
+    await runProfile({ quick: opts.quick, out: opts.out, connections, target });
     return 0;
   }
   await buildTargets();

@@ -1,5 +1,5 @@
 // How an OpenAI-compatible stream is relayed when most of its chunks are passed on without being parsed:
-// the client gets the upstream's bytes as sent, usage and finish_reason are still caught, a stream whose
+// the client gets the upstream's bytes as sent (a non-streamed answer's too), usage and finish_reason are still caught, a stream whose
 // first event is not JSON still falls back, and a mid-stream error still ends the stream as an error.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,14 +19,28 @@ const chunk = (content: string, extra = '') =>
 const finish = `{"id":"c1","object":"chat.completion.chunk","created":1,"model":"raw-model","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":null}`;
 const usage = `{"id":"c1","object":"chat.completion.chunk","created":1,"model":"raw-model","choices":[],"usage":{"prompt_tokens":7,"completion_tokens":3,"total_tokens":10}}`;
 
+/** A non-streamed answer as the upstream writes it: its own spacing, escapes and number forms. */
+const unaryText = `{
+  "id": "u1", "object": "chat.completion", "created": 1, "model": "raw-model",
+  "choices": [{"index": 0, "message": {"role": "assistant", "content": "caf\\u00e9 \\ud83d\\ude00"}, "logprobs": null, "finish_reason": "stop"}],
+  "usage": {"prompt_tokens": 7, "completion_tokens": 3, "total_tokens": 10, "score": 1.0e0}
+}
+`;
+
 let raw: Server;
 let backup: FakeUpstream;
 let gw: TestGateway;
 
 beforeAll(async () => {
   raw = createServer((req, res) => {
-    req.resume();
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', async () => {
+      if ((JSON.parse(body) as { stream?: boolean }).stream !== true) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(unaryText);
+        return;
+      }
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       if (flood) {
         const f = flood;
@@ -119,6 +133,23 @@ describe('relaying an OpenAI-compatible stream', () => {
     } finally {
       flood = undefined;
     }
+  });
+
+  it('passes a non-streamed answer on byte for byte, and records the usage it reported', async () => {
+    const res = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${MASTER}` },
+      body: JSON.stringify({ model: 'raw', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(res.headers.get('x-switchyard-deployment')).toBe('raw');
+    const text = await res.text();
+    expect(text).toBe(unaryText);
+    expect(
+      (JSON.parse(text) as { choices: { message: { content: string } }[] }).choices[0]!.message.content,
+    ).toBe('café 😀');
+    expect(gw.rows()[0]).toMatchObject({ alias: 'raw', status: 200, prompt_tokens: 7, completion_tokens: 3 });
   });
 
   it("passes the upstream's events on byte for byte, and records the usage it reported", async () => {

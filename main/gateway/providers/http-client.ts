@@ -1,6 +1,6 @@
 // The one place adapters reach the network: timeouts, abort, and turning transport and HTTP failures
 // into GatewayErrors. The dispatcher comes in through the call so tests and benchmarks can swap it.
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { GatewayError } from '../errors.ts';
 import type { CallContext, ProviderTarget } from './provider.ts';
 import { upstreamHttpError } from './upstream-errors.ts';
@@ -125,12 +125,14 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamRespon
   }
   let res: Dispatcher.ResponseData;
   try {
-    res = await request(req.url, {
+    const { origin, path } = originAndPath(req.url);
+    res = await (req.dispatcher ?? defaultDispatcher).request({
+      origin,
+      path,
       method: req.method ?? 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', ...req.headers },
       body: req.body === undefined ? undefined : JSON.stringify(req.body),
       signal,
-      dispatcher: req.dispatcher ?? defaultDispatcher,
       headersTimeout: 0,
       // A stream that stalls between events for this long is abandoned.
       bodyTimeout: Math.max(firstByteTimeoutMs, 1_000),
@@ -153,6 +155,22 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamRespon
   return { statusCode: res.statusCode, headers: res.headers, body: res.body, signal, firstByte };
 }
 
+// undici's request(url) parses the URL on every call; an upstream's URLs are a handful of strings.
+// Those with a query are not kept: some vendors (Gemini) put the key there.
+const parsedUrls = new Map<string, { origin: string; path: string }>();
+function originAndPath(url: string): { origin: string; path: string } {
+  let p = parsedUrls.get(url);
+  if (p === undefined) {
+    const u = new URL(url);
+    p = { origin: u.origin, path: u.pathname + u.search };
+    if (u.search === '') {
+      if (parsedUrls.size >= 1_000) parsedUrls.clear();
+      parsedUrls.set(url, p);
+    }
+  }
+  return p;
+}
+
 /** The whole-call deadline passed (transportError knows it by its name, as AbortSignal.timeout's). */
 function totalTimeout(ms: number): DOMException {
   return new DOMException(`The operation timed out after ${ms} ms`, 'TimeoutError');
@@ -162,8 +180,17 @@ export async function readJson<T>(
   res: UpstreamResponse,
   req: Pick<UpstreamRequest, 'label' | 'target'>,
 ): Promise<T> {
+  return (await readJsonText<T>(res, req)).json;
+}
+
+/** The body parsed, and its text as it came: a body passed on unchanged need not be serialised again. */
+export async function readJsonText<T>(
+  res: UpstreamResponse,
+  req: Pick<UpstreamRequest, 'label' | 'target'>,
+): Promise<{ json: T; text: string }> {
   try {
-    return (await res.body.json()) as T;
+    const text = await res.body.text();
+    return { json: JSON.parse(text) as T, text };
   } catch (err) {
     if (res.signal.aborted) throw transportError(err, req, res.signal);
     throw new GatewayError(502, 'upstream_error', `${req.label} sent a response that is not JSON`, {

@@ -35,6 +35,11 @@ export interface ProviderResult<T> {
   body: T;
   /** Usage as the upstream reported it, or undefined when it reported none. */
   usage: Usage | undefined;
+  /**
+   * `body`'s JSON text exactly as the upstream sent it, only when `body` is that JSON unchanged: the
+   * client gets these bytes, not a re-serialisation (the same bytes, field order and number forms).
+   */
+  raw?: string;
 }
 
 /**

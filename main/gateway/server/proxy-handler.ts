@@ -229,7 +229,10 @@ async function unary<B extends ProxyBody>(job: Job<B>): Promise<void> {
     throw withHeaders(e, job.admission?.headers);
   }
   await finish(job);
-  void job.reply.headers(responseHeaders(job)).send(out.value.body);
+  const reply = job.reply.headers(responseHeaders(job));
+  const { raw } = out.value;
+  if (raw === undefined) void reply.send(out.value.body);
+  else void reply.type('application/json; charset=utf-8').send(raw);
 }
 
 function withHeaders(e: GatewayError, headers: Record<string, string> | undefined): GatewayError {

@@ -4,7 +4,7 @@
 // URL, auth or a few parameters (Azure, OpenRouter, Gemini) build on `createOpenAICompatibleAdapter`.
 import type { Usage } from '../../../../shared/wire/openai-responses.ts';
 import { GatewayError } from '../../errors.ts';
-import { bearerRequest, callUpstream, readJson, type UpstreamRequest } from '../http-client.ts';
+import { bearerRequest, callUpstream, readJson, readJsonText, type UpstreamRequest } from '../http-client.ts';
 import type { CallContext, ProviderAdapter, ProviderStream, ProviderTarget } from '../provider.ts';
 import { PROVIDER_SPEC_VERSION } from '../provider.ts';
 import { CLOUD_PRESET_PREFIXES, LOCAL_PRESET_PREFIXES, presetApiBase } from './presets.ts';
@@ -76,8 +76,8 @@ export function createOpenAICompatibleAdapter(opts: OpenAICompatibleOptions): Pr
   ) {
     const req = build(target, ctx, path, prepare(endpoint, { ...body, model: target.model, stream: false }));
     const res = await callUpstream(req);
-    const json = await readJson<{ usage?: unknown }>(res, req);
-    return { body: json, usage: usageOf(json.usage, reportsCost) };
+    const { json, text } = await readJsonText<{ usage?: unknown }>(res, req);
+    return { body: json, usage: usageOf(json.usage, reportsCost), raw: text };
   }
 
   async function stream(

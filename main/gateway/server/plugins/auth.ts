@@ -1,7 +1,7 @@
 // Who is calling: the master key, a per-app key, or (with no master key configured) anyone on this
-// machine. The presented key is hashed once per request: that one SHA-256 is both what the master key's
-// (computed once per config) is compared with in constant time, and what per-app keys are looked up by,
-// from an in-memory cache.
+// machine. A presented key's SHA-256 is both what the master key's (computed once per config) is compared
+// with in constant time, and what per-app keys are looked up by, from an in-memory cache; both are
+// remembered per presented key.
 import { hash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../errors.ts';
@@ -45,6 +45,34 @@ function masterHex(key: string): Buffer {
   return masterCache.hex;
 }
 
+interface Presented {
+  token: string;
+  /** The master key this was compared with, and whether it matched. */
+  master: string | undefined;
+  isMaster: boolean;
+}
+
+/**
+ * What a presented key hashes to, and whether it is the master key. A client sends the same key with
+ * every request: a Map lookup costs a fraction of a SHA-256 plus a constant-time compare, and it holds
+ * only this gateway's own keys as clients sent them (vendor keys never come in on a request). Bounded,
+ * so a client trying keys at random cannot grow it.
+ */
+const presented = new Map<string, Presented>();
+function identifyKey(key: string, master: string | undefined): Presented {
+  let p = presented.get(key);
+  if (p === undefined) {
+    if (presented.size >= 256) presented.clear();
+    p = { token: sha256Hex(key), master: undefined, isMaster: false };
+    presented.set(key, p);
+  }
+  if (p.master !== master) {
+    p.master = master;
+    p.isMaster = master !== undefined && timingSafeEqual(Buffer.from(p.token, 'latin1'), masterHex(master));
+  }
+  return p;
+}
+
 const ISSUED_SHAPE = /^sk-[A-Za-z0-9_-]{32}$/;
 const OPEN: Caller = { kind: 'open' };
 const MASTER: Caller = { kind: 'master' };
@@ -68,15 +96,12 @@ function identify(req: FastifyRequest, runtime: GatewayRuntime): void {
   if (PUBLIC_PATHS.has(path) || path === '/' || path === '/ui' || path.startsWith('/ui/')) return;
   const master = runtime.loaded.masterKey;
   const key = presentedKey(req);
-  const token = key === undefined ? undefined : sha256Hex(key);
-  if (
-    token !== undefined &&
-    master !== undefined &&
-    timingSafeEqual(Buffer.from(token, 'latin1'), masterHex(master))
-  ) {
+  const known = key === undefined ? undefined : identifyKey(key, master);
+  if (known?.isMaster) {
     req.caller = MASTER;
     return;
   }
+  const token = known?.token;
   const admin = ADMIN_PREFIXES.some((p) => path.startsWith(p));
   if (admin) {
     if (master === undefined) req.caller = OPEN;
