@@ -223,6 +223,37 @@ describe('reservations', () => {
   });
 });
 
+describe('a non-streamed request whose client leaves', () => {
+  it('cancels the upstream call at once, records 499 and releases its reservation', async () => {
+    const k = await generateKey(gw.url, MASTER, { max_budget: 0.05 });
+    cloud.setBehavior({ latencyMs: 2_000 });
+    try {
+      const before = cloud.aborts;
+      const ac = new AbortController();
+      const pending = fetch(`${gw.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${k.key}` },
+        body: JSON.stringify({ model: 'cloud', messages, max_tokens: 16 }),
+        signal: ac.signal,
+      }).catch((err: unknown) => err);
+      await new Promise((r) => setTimeout(r, 150));
+      ac.abort();
+      expect(await pending).toBeInstanceOf(Error);
+      // Well before the upstream's 2 s: the gateway hung up on it as soon as the client left.
+      await cloud.waitForAborts(before + 1, 1_000);
+      for (let i = 0; i < 50 && !gw.rows().some((r) => r.key_id === k.id); i++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(gw.rows().filter((r) => r.key_id === k.id)).toMatchObject([
+        { status: 499, error_code: 'client_disconnected', streamed: false },
+      ]);
+      expect((await keyInfo(gw.url, MASTER, k.id)).reserved).toBe(0);
+    } finally {
+      cloud.reset();
+    }
+  });
+});
+
 describe('stream events', () => {
   it('leave as they arrive: the first reaches the client while the upstream still holds the rest', async () => {
     gated.reset();

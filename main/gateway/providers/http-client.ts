@@ -32,7 +32,7 @@ export interface UpstreamResponse {
 }
 
 /** The reason a call is aborted when the upstream sent nothing in time (undici's own timers tick by the second). */
-class FirstByteTimeout extends Error {
+export class FirstByteTimeout extends Error {
   override name = 'FirstByteTimeout';
 }
 
@@ -158,7 +158,7 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamRespon
 // undici's request(url) parses the URL on every call; an upstream's URLs are a handful of strings.
 // Those with a query are not kept: some vendors (Gemini) put the key there.
 const parsedUrls = new Map<string, { origin: string; path: string }>();
-function originAndPath(url: string): { origin: string; path: string } {
+export function originAndPath(url: string): { origin: string; path: string } {
   let p = parsedUrls.get(url);
   if (p === undefined) {
     const u = new URL(url);
@@ -172,39 +172,15 @@ function originAndPath(url: string): { origin: string; path: string } {
 }
 
 /** The whole-call deadline passed (transportError knows it by its name, as AbortSignal.timeout's). */
-function totalTimeout(ms: number): DOMException {
+export function totalTimeout(ms: number): DOMException {
   return new DOMException(`The operation timed out after ${ms} ms`, 'TimeoutError');
-}
-
-export async function readJson<T>(
-  res: UpstreamResponse,
-  req: Pick<UpstreamRequest, 'label' | 'target'>,
-): Promise<T> {
-  return (await readJsonText<T>(res, req)).json;
-}
-
-/** The body parsed, and its text as it came: a body passed on unchanged need not be serialised again. */
-export async function readJsonText<T>(
-  res: UpstreamResponse,
-  req: Pick<UpstreamRequest, 'label' | 'target'>,
-): Promise<{ json: T; text: string }> {
-  try {
-    const text = await res.body.text();
-    return { json: JSON.parse(text) as T, text };
-  } catch (err) {
-    if (res.signal.aborted) throw transportError(err, req, res.signal);
-    throw new GatewayError(502, 'upstream_error', `${req.label} sent a response that is not JSON`, {
-      retryable: true,
-      cause: err,
-    });
-  }
 }
 
 /** Maps an error thrown by undici (or while reading a body) to a GatewayError. */
 export function transportError(
   err: unknown,
   req: Pick<UpstreamRequest, 'label' | 'target'>,
-  signal: AbortSignal,
+  signal: Pick<AbortSignal, 'aborted' | 'reason'>,
 ): GatewayError {
   if (err instanceof GatewayError) return err;
   const reason: unknown = signal.aborted ? signal.reason : undefined;

@@ -1,6 +1,7 @@
 // Where and how to reach Anthropic: the base URL, the x-api-key and anthropic-version headers, and its
 // error dialect. Every Anthropic call is built here.
-import { callUpstream, readJson, type UpstreamRequest } from '../http-client.ts';
+import type { UpstreamRequest } from '../http-client.ts';
+import { callUpstreamJson } from '../unary-call.ts';
 import type { CallContext, ProviderTarget } from '../provider.ts';
 import { anthropicHttpError } from './errors.ts';
 import { ANTHROPIC_BASE, ANTHROPIC_VERSION } from './wire.ts';
@@ -39,6 +40,5 @@ export function anthropicRequest(
 }
 
 export async function postJson<T>(req: UpstreamRequest): Promise<T> {
-  const res = await callUpstream(req);
-  return readJson<T>(res, req);
+  return (await callUpstreamJson<T>(req)).json;
 }

@@ -1,7 +1,8 @@
 // Anthropic's Messages API (`anthropic/claude-…`): OpenAI-shaped chat and completions are translated
 // to Messages and back; /v1/messages passes through natively (native.ts).
 import { GatewayError } from '../../errors.ts';
-import { callUpstream, readJson } from '../http-client.ts';
+import { callUpstream } from '../http-client.ts';
+import { callUpstreamJson } from '../unary-call.ts';
 import type {
   CallContext,
   ProviderAdapter,
@@ -81,10 +82,11 @@ export const anthropicAdapter: ProviderAdapter = {
     for (let page = 0; page < MAX_MODEL_PAGES; page++) {
       const query = `?limit=1000${after === undefined ? '' : `&after_id=${encodeURIComponent(after)}`}`;
       const req = anthropicRequest(target, ctx, `/v1/models${query}`);
-      const json = await readJson<{ data?: { id?: unknown }[]; has_more?: unknown; last_id?: unknown }>(
-        await callUpstream(req),
-        req,
-      );
+      const { json } = await callUpstreamJson<{
+        data?: { id?: unknown }[];
+        has_more?: unknown;
+        last_id?: unknown;
+      }>(req);
       if (!Array.isArray(json.data))
         throw new GatewayError(502, 'upstream_error', `${req.label} sent no model list`);
       for (const m of json.data) if (typeof m.id === 'string') names.push(m.id);

@@ -9,6 +9,7 @@
 import { callUpstream, type UpstreamResponse, type UpstreamRequest } from '../http-client.ts';
 import type { AnthropicPassHeaders, NativeMessages, ProviderStream, StreamPiece } from '../provider.ts';
 import { GatewayError } from '../../errors.ts';
+import { callUpstreamJson } from '../unary-call.ts';
 import { anthropicRequest, postJson } from './api.ts';
 import { anthropicEvents } from './event-stream.ts';
 import {
@@ -77,8 +78,8 @@ export const anthropicNativeMessages: NativeMessages = {
       messagesBody(body, target.model, false),
       passHeaders(headers),
     );
-    const json = await postJson<MessageWire>(req);
-    return { body: json, usage: toOpenAIUsage(json.usage) };
+    const { json, text } = await callUpstreamJson<MessageWire>(req);
+    return { body: json, usage: toOpenAIUsage(json.usage), raw: text };
   },
 
   async messagesStream(target, body, headers, ctx) {

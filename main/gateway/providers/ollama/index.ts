@@ -1,6 +1,7 @@
 // Ollama's native API (/api/chat, /api/generate, /api/embed, /api/tags), translated to and from
 // OpenAI's shapes. Native rather than Ollama's /v1 shim so options like num_ctx and keep_alive work.
-import { bearerRequest, callUpstream, readJson } from '../http-client.ts';
+import { bearerRequest, callUpstream } from '../http-client.ts';
+import { callUpstreamJson } from '../unary-call.ts';
 import type {
   CallContext,
   ProviderAdapter,
@@ -40,8 +41,7 @@ async function postJson<T>(
   body: Record<string, unknown>,
 ) {
   const req = upstream(target, ctx, path, body);
-  const res = await callUpstream(req);
-  return { json: await readJson<T>(res, req), req };
+  return { json: (await callUpstreamJson<T>(req)).json, req };
 }
 
 async function stream<L extends OllamaDoneFields>(
@@ -101,8 +101,7 @@ export const ollamaAdapter: ProviderAdapter = {
 
   async listModels(target, ctx) {
     const req = upstream(target, ctx, '/api/tags');
-    const res = await callUpstream(req);
-    const json = await readJson<{ models?: { name?: unknown }[] }>(res, req);
+    const { json } = await callUpstreamJson<{ models?: { name?: unknown }[] }>(req);
     if (!Array.isArray(json.models))
       throw new GatewayError(502, 'upstream_error', `${req.label} sent no model list`);
     return json.models.map((m) => m.name).filter((name): name is string => typeof name === 'string');

@@ -4,7 +4,8 @@
 // URL, auth or a few parameters (Azure, OpenRouter, Gemini) build on `createOpenAICompatibleAdapter`.
 import type { Usage } from '../../../../shared/wire/openai-responses.ts';
 import { GatewayError } from '../../errors.ts';
-import { bearerRequest, callUpstream, readJson, readJsonText, type UpstreamRequest } from '../http-client.ts';
+import { bearerRequest, callUpstream, type UpstreamRequest } from '../http-client.ts';
+import { callUpstreamJson } from '../unary-call.ts';
 import type { CallContext, ProviderAdapter, ProviderStream, ProviderTarget } from '../provider.ts';
 import { PROVIDER_SPEC_VERSION } from '../provider.ts';
 import { CLOUD_PRESET_PREFIXES, LOCAL_PRESET_PREFIXES, presetApiBase } from './presets.ts';
@@ -75,8 +76,7 @@ export function createOpenAICompatibleAdapter(opts: OpenAICompatibleOptions): Pr
     body: Record<string, unknown>,
   ) {
     const req = build(target, ctx, path, prepare(endpoint, { ...body, model: target.model, stream: false }));
-    const res = await callUpstream(req);
-    const { json, text } = await readJsonText<{ usage?: unknown }>(res, req);
+    const { json, text } = await callUpstreamJson<{ usage?: unknown }>(req);
     return { body: json, usage: usageOf(json.usage, reportsCost), raw: text };
   }
 
@@ -118,8 +118,7 @@ export function createOpenAICompatibleAdapter(opts: OpenAICompatibleOptions): Pr
 
     async listModels(target, ctx) {
       const req = build(target, ctx, '/models');
-      const res = await callUpstream(req);
-      const json = await readJson<{ data?: { id?: unknown }[] }>(res, req);
+      const { json } = await callUpstreamJson<{ data?: { id?: unknown }[] }>(req);
       if (!Array.isArray(json.data))
         throw new GatewayError(502, 'upstream_error', `${req.label} sent no model list`);
       return json.data.map((m) => m.id).filter((id): id is string => typeof id === 'string');
