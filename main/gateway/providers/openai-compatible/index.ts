@@ -4,7 +4,8 @@
 // URL, auth or a few parameters (Azure, OpenRouter, Gemini) build on `createOpenAICompatibleAdapter`.
 import type { Usage } from '../../../../shared/wire/openai-responses.ts';
 import { GatewayError } from '../../errors.ts';
-import { bearerRequest, callUpstream, type UpstreamRequest } from '../http-client.ts';
+import { bearerRequest, type UpstreamRequest } from '../http-client.ts';
+import { openUpstreamStream } from '../stream-call.ts';
 import { callUpstreamJson } from '../unary-call.ts';
 import type { CallContext, ProviderAdapter, ProviderStream, ProviderTarget } from '../provider.ts';
 import { PROVIDER_SPEC_VERSION } from '../provider.ts';
@@ -97,8 +98,7 @@ export function createOpenAICompatibleAdapter(opts: OpenAICompatibleOptions): Pr
     });
     const req = build(target, ctx, path, sent);
     req.headers = { ...req.headers, accept: 'text/event-stream' };
-    const res = await callUpstream(req);
-    return relayOpenAIStream(res, req, {
+    return relayOpenAIStream(await openUpstreamStream(req), req, {
       usage: (raw) => usageOf(raw, reportsCost),
       ...(opts.skipChunk ? { skip: opts.skipChunk } : {}),
     });

@@ -1,7 +1,8 @@
 import type { Usage } from '../../../../shared/wire/openai-responses.ts';
 import { GatewayError } from '../../errors.ts';
-import { transportError, type UpstreamRequest, type UpstreamResponse } from '../http-client.ts';
+import { transportError, type UpstreamRequest } from '../http-client.ts';
 import type { ProviderStream, StreamPiece } from '../provider.ts';
+import type { StreamSink, UpstreamStream } from '../stream-call.ts';
 import { SseSplitter } from '../stream-parsers.ts';
 import { redact } from '../upstream-errors.ts';
 
@@ -54,9 +55,6 @@ class LazyTextPiece implements StreamPiece {
   }
 }
 
-/** What may follow [DONE] before the connection is given up instead of drained. */
-const DUMP_LIMIT = 1024 * 1024;
-
 export interface RelayOptions {
   /** Filters the usage a chunk reports before it reaches the ledger. */
   usage?(raw: unknown): Usage | undefined;
@@ -70,11 +68,12 @@ const LOW_WATER = 8;
 
 /**
  * Relays an upstream OpenAI SSE stream piece by piece; the `data` text is the upstream's own bytes.
- * Push-based: events are split and classified straight from the body's 'data' events and queued for
- * the consumer, one promise per piece it waits for (nested async generators cost three per event).
+ * Push-based: events are split and classified straight from the body's chunks as they arrive and
+ * queued for the consumer, one promise per piece it waits for (nested async generators cost three per
+ * event).
  */
 export function relayOpenAIStream(
-  res: UpstreamResponse,
+  res: UpstreamStream,
   req: UpstreamRequest,
   opts: RelayOptions = {},
 ): ProviderStream {
@@ -83,8 +82,11 @@ export function relayOpenAIStream(
 
 type Waiter = { resolve(r: IteratorResult<StreamPiece, void>): void; reject(err: unknown): void };
 
-class OpenAIRelay implements ProviderStream {
-  readonly #res: UpstreamResponse;
+/** A failure that is not an abort: transportError() maps it by what it is. */
+const NOT_ABORTED = { aborted: false, reason: undefined };
+
+class OpenAIRelay implements ProviderStream, StreamSink {
+  readonly #res: UpstreamStream;
   readonly #req: UpstreamRequest;
   readonly #opts: RelayOptions;
   readonly #splitter = new SseSplitter();
@@ -99,11 +101,11 @@ class OpenAIRelay implements ProviderStream {
   #finished = false;
   #paused = false;
 
-  constructor(res: UpstreamResponse, req: UpstreamRequest, opts: RelayOptions) {
+  constructor(res: UpstreamStream, req: UpstreamRequest, opts: RelayOptions) {
     this.#res = res;
     this.#req = req;
     this.#opts = opts;
-    res.body.on('data', this.#onData).once('end', this.#onEnd).once('error', this.#onError);
+    res.attach(this);
   }
 
   [Symbol.asyncIterator](): this {
@@ -126,7 +128,7 @@ class OpenAIRelay implements ProviderStream {
       }
       if (this.#paused && this.#queue.length - this.#head <= LOW_WATER) {
         this.#paused = false;
-        this.#res.body.resume();
+        this.#res.resume();
       }
       return { value, done: false };
     }
@@ -148,7 +150,7 @@ class OpenAIRelay implements ProviderStream {
     return Promise.resolve({ value: undefined, done: true });
   }
 
-  readonly #onData = (chunk: Uint8Array) => {
+  data(chunk: Uint8Array): void {
     if (this.#ended) return;
     try {
       this.#splitter.feed(chunk, this.#onEvent);
@@ -157,12 +159,12 @@ class OpenAIRelay implements ProviderStream {
     }
     if (!this.#ended && !this.#paused && this.#queue.length - this.#head >= HIGH_WATER) {
       this.#paused = true;
-      this.#res.body.pause();
+      this.#res.pause();
     }
     this.#wake();
-  };
+  }
 
-  readonly #onEnd = () => {
+  end(): void {
     if (this.#ended) return;
     try {
       this.#splitter.end(this.#onEvent);
@@ -180,13 +182,13 @@ class OpenAIRelay implements ProviderStream {
       this.#fail(err);
     }
     this.#wake();
-  };
+  }
 
-  readonly #onError = (err: unknown) => {
+  error(err: GatewayError): void {
     if (this.#ended) return;
     this.#fail(err);
     this.#wake();
-  };
+  }
 
   /** One event's data: queued as a piece, or the end ([DONE]); throws for what fails the stream. */
   readonly #onEvent = (data: string) => {
@@ -237,24 +239,19 @@ class OpenAIRelay implements ProviderStream {
 
   #fail(err: unknown): void {
     if (this.#ended) return;
-    this.#failure = transportError(err, this.#req, this.#res.signal);
+    this.#failure = transportError(err, this.#req, NOT_ABORTED);
     this.#stop();
   }
 
   /**
    * No more pieces. After [DONE] only the end of the response is left: read it, so the connection stays
-   * reusable and no abort error is built (destroy() makes one, with its stack, per stream). Stopped early
-   * (the client left, the upstream failed): destroy, which aborts the upstream request at once.
+   * reusable and no abort error is built. Stopped early (the client left, the upstream failed): the
+   * upstream request is aborted at once.
    */
   #stop(): void {
     if (this.#ended) return;
     this.#ended = true;
-    const body = this.#res.body;
-    body.off('data', this.#onData).off('end', this.#onEnd).off('error', this.#onError);
-    if (body.destroyed || body.readableEnded) return;
-    if (this.#done) void body.dump({ limit: DUMP_LIMIT }).catch(() => {});
-    // Nothing listens any more: the abort error destroy() emits must not go unheard.
-    else body.on('error', () => {}).destroy();
+    this.#res.stop(this.#done);
   }
 
   /** Hands the consumer waiting in next() what is ready, straight from the event that made it ready. */

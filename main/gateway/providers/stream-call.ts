@@ -1,0 +1,121 @@
+// Streamed answers on upstream-call.ts's lean dispatch. The call resolves once the headers are in; its
+// body is pushed, as it arrives, into the one sink attached to it (chunks that came first wait for it),
+// with pause and resume for backpressure. An HTTP error answer is read whole and becomes the adapter's
+// GatewayError, as for a whole answer.
+import type { GatewayError } from '../errors.ts';
+import type { UpstreamRequest } from './http-client.ts';
+import { httpError } from './unary-call.ts';
+import { textOf, UpstreamCall, type ResponseHeaders } from './upstream-call.ts';
+
+export interface StreamSink {
+  data(chunk: Buffer): void;
+  end(): void;
+  error(err: GatewayError): void;
+}
+
+export interface UpstreamStream {
+  readonly statusCode: number;
+  readonly headers: ResponseHeaders;
+  /** Stops the first-byte clock: the reader calls it on the stream's first event. */
+  firstByte(): void;
+  pause(): void;
+  resume(): void;
+  /** Where the body goes from now on; what came before is handed over at once. */
+  attach(sink: StreamSink): void;
+  /**
+   * The reader wants no more. `drain`: the answer is complete, so what is left is read and dropped
+   * (up to DRAIN_LIMIT), and the connection stays reusable; otherwise the call is aborted at once.
+   */
+  stop(drain: boolean): void;
+}
+
+/** What may follow the end of a stream's answer ([DONE]) before the connection is given up instead. */
+const DRAIN_LIMIT = 1024 * 1024;
+
+export function openUpstreamStream(req: UpstreamRequest): Promise<UpstreamStream> {
+  return new Promise((resolve, reject) => new StreamCall(req, resolve, reject));
+}
+
+class StreamCall extends UpstreamCall implements UpstreamStream {
+  #resolve: ((s: UpstreamStream) => void) | undefined;
+  readonly #reject: (err: unknown) => void;
+  #sink: StreamSink | undefined;
+  /** Before a sink is attached: the chunks, and how the body ended. */
+  #early: Buffer[] = [];
+  #earlyEnd: GatewayError | true | undefined;
+  /** An HTTP error answer's body, read whole. */
+  #errorBody: Buffer[] | undefined;
+  #drained = -1;
+  #stopped = false;
+
+  constructor(req: UpstreamRequest, resolve: (s: UpstreamStream) => void, reject: (err: unknown) => void) {
+    super(req);
+    this.#resolve = resolve;
+    this.#reject = reject;
+    this.start();
+  }
+
+  protected response(): void {
+    if (this.statusCode >= 400) {
+      this.#errorBody = [];
+      return;
+    }
+    const type = String(this.headers['content-type'] ?? '');
+    // Not a stream after all (a server that ignored stream: true): its headers are its first byte.
+    if (!type.includes('event-stream') && !type.includes('ndjson')) this.firstByte();
+    const resolve = this.#resolve!;
+    this.#resolve = undefined;
+    resolve(this);
+  }
+
+  protected data(chunk: Buffer): void {
+    if (this.#errorBody) this.#errorBody.push(chunk);
+    else if (this.#sink) this.#sink.data(chunk);
+    else if (this.#drained >= 0) {
+      this.#drained += chunk.length;
+      if (this.#drained > DRAIN_LIMIT) this.abort(new Error('too much after the end of the stream'));
+    } else if (!this.#stopped) this.#early.push(chunk);
+  }
+
+  protected end(): void {
+    if (this.#errorBody) this.#reject(this.#httpError(textOf(this.#errorBody)));
+    else if (this.#sink) this.#sink.end();
+    else this.#earlyEnd = true;
+  }
+
+  protected failed(err: GatewayError): void {
+    if (this.#resolve) this.#reject(err);
+    else if (this.#errorBody) this.#reject(this.#httpError(''));
+    else if (this.#sink) this.#sink.error(err);
+    else if (!this.#stopped) this.#earlyEnd = err;
+  }
+
+  #httpError(text: string): GatewayError {
+    return httpError(this.req, this.statusCode, text, this.headers);
+  }
+
+  attach(sink: StreamSink): void {
+    this.#sink = sink;
+    const early = this.#early;
+    this.#early = [];
+    for (const chunk of early) {
+      if (this.#sink !== sink) return; // stopped by what it just read
+      sink.data(chunk);
+    }
+    const end = this.#earlyEnd;
+    if (end === undefined || this.#sink !== sink) return;
+    if (end === true) sink.end();
+    else sink.error(end);
+  }
+
+  stop(drain: boolean): void {
+    this.#sink = undefined;
+    this.#early = [];
+    this.#stopped = true;
+    if (this.settled) return;
+    if (drain) {
+      this.#drained = 0;
+      this.resume();
+    } else this.abort(new Error('the reader stopped the stream'));
+  }
+}
