@@ -11,6 +11,8 @@ const MASTER = 'sk-master-relay';
 
 /** The events (data payloads) the raw upstream sends next, each written as its own SSE event. */
 let script: { events: string[]; separator: string } = { events: [], separator: '\n\n' };
+/** When set, the raw upstream goes on writing this many 64 KB chunks after the scripted events. */
+let trailing: { chunks: number; closedEarly: boolean } | undefined;
 /** When set, the raw upstream floods this many 1 KB content events instead, waiting for 'drain' as it should. */
 let flood: { events: number; written: number; finished: boolean } | undefined;
 
@@ -55,6 +57,16 @@ beforeAll(async () => {
         return;
       }
       for (const data of script.events) res.write(`data: ${data}${script.separator}`);
+      if (trailing) {
+        // After [DONE], a server that keeps writing: SSE comments, 64 KB at a time.
+        const t = trailing;
+        const pad = `: ${'x'.repeat(64 * 1024 - 5)}\n\n`;
+        res.once('close', () => (t.closedEarly = !res.writableFinished));
+        for (let i = 0; i < t.chunks && !res.destroyed; i++) {
+          if (!res.write(pad)) await new Promise((r) => res.once('drain', r).once('close', r));
+          await new Promise((r) => setImmediate(r));
+        }
+      }
       res.end();
     });
   });
@@ -168,6 +180,23 @@ describe('relaying an OpenAI-compatible stream', () => {
       estimated: false,
     });
     expect(gw.rows()[0]!.cost_usd).toBeCloseTo(7 * 0.001 + 3 * 0.002, 12);
+  });
+
+  it('ends the client stream at [DONE], and hangs up on an upstream that keeps writing after it', async () => {
+    script = { events: [chunk('done'), finish, usage, '[DONE]'], separator: '\n\n' };
+    trailing = { chunks: 64, closedEarly: false };
+    try {
+      const { status, text } = await stream();
+      expect(status).toBe(200);
+      expect(dataOf(text)).toEqual(script.events);
+      expect(gw.rows()[0]).toMatchObject({ status: 200, prompt_tokens: 7, completion_tokens: 3 });
+      // 4 MB would follow; the gateway reads up to 1 MB of it (to keep the connection) and then hangs up.
+      const t = trailing;
+      for (let i = 0; i < 100 && !t.closedEarly; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(t.closedEarly).toBe(true);
+    } finally {
+      trailing = undefined;
+    }
   });
 
   it('reads events separated by CRLF, and counts the text itself when no usage comes', async () => {
