@@ -14,6 +14,7 @@ import {
   generateAppKey,
   prepareSwitchyard,
   ROOT,
+  setPace,
   spawnFloor,
   spawnSwitchyard,
   spawnUpstream,
@@ -166,9 +167,10 @@ function table(rows: FunctionCost[]): string {
   ].join('\n');
 }
 
-export function profileMarkdown(s: ProfileSummary, connections = 64): string {
+/** `load` names the load (`c=64`, `paced SSE, per stream`); "per request" is per stream for streams. */
+export function profileMarkdown(s: ProfileSummary, load = 'c=64'): string {
   return [
-    `## CPU profile of Switchyard at c=${connections} (${s.requests} requests, ${s.sampledMs.toFixed(0)} ms sampled)`,
+    `## CPU profile under ${load} (${s.requests} requests, ${s.sampledMs.toFixed(0)} ms sampled)`,
     '',
     '| where the time went | self % of busy | µs per request |',
     '| --- | --- | --- |',
@@ -202,6 +204,8 @@ export async function runProfile(opts: {
   connections?: number;
   /** Profile the floor instead, to read Switchyard's profile against what the bare stack pays. */
   target?: 'switchyard' | 'floor';
+  /** Paced SSE streams (16 connections, events 10 ms apart) instead of c=64 requests; costs per stream. */
+  paced?: boolean;
 }): Promise<ProfileSummary> {
   const sizes = opts.quick ? QUICK : FULL;
   const connections = opts.connections ?? 64;
@@ -223,19 +227,35 @@ export async function runProfile(opts: {
     try {
       const key = floor ? FLOOR_KEY : await generateAppKey(sy.url);
       await load.unary({ url: sy.url, key, connections: 8, amount: sizes.warmupRequests });
-      const r = await load.unary(
-        {
-          url: sy.url,
-          key,
-          connections,
-          ...(sizes.c64Requests !== undefined
-            ? { amount: sizes.c64Requests }
-            : { durationS: sizes.c64DurationS }),
-        },
-        () => (from = nowUs()),
-      );
-      to = nowUs();
-      requests = r.latencyMs.n;
+      if (opts.paced) {
+        await setPace(upstream.url, sizes.paceMs);
+        const r = await load.sse(
+          {
+            url: sy.url,
+            key,
+            connections: sizes.sseConnections,
+            streamsPerConnection: sizes.pacedStreamsPerConnection * 3,
+            staggerMs: sizes.paceMs,
+          },
+          () => (from = nowUs()),
+        );
+        to = nowUs();
+        requests = r.streams;
+      } else {
+        const r = await load.unary(
+          {
+            url: sy.url,
+            key,
+            connections,
+            ...(sizes.c64Requests !== undefined
+              ? { amount: sizes.c64Requests }
+              : { durationS: sizes.c64DurationS }),
+          },
+          () => (from = nowUs()),
+        );
+        to = nowUs();
+        requests = r.latencyMs.n;
+      }
     } finally {
       // SIGTERM: the CLI shuts down and exits, and Node writes the profile on exit.
       await sy.stop();
@@ -251,7 +271,7 @@ export async function runProfile(opts: {
       ...summary,
     });
     process.stdout.write(
-      `${profileMarkdown(summary, connections)}\nprofile: ${join(profDir, file)}\nwrote ${opts.out}\n`,
+      `${profileMarkdown(summary, opts.paced ? 'paced SSE, per stream' : `c=${connections}`)}\nprofile: ${join(profDir, file)}\nwrote ${opts.out}\n`,
     );
     if (opts.quick) rmSync(profDir, { recursive: true, force: true });
     return summary;

@@ -50,7 +50,8 @@ const USAGE = `Usage: npm run bench -- [--quick] [--phases c1,c64,sse-b2b,sse-pa
               self-time functions in Switchyard's own code
   --prof-connections N  with --cpu-prof: profile under N connections instead of 64 (1 shows what a
               lone request pays, which group commit cannot share)
-  --prof-target floor  with --cpu-prof: profile the floor under the same load, to compare`;
+  --prof-target floor  with --cpu-prof: profile the floor under the same load, to compare
+  --prof-paced  with --cpu-prof: profile paced SSE streams (16 connections) instead, per stream`;
 
 export const LEDGER_NEEDS_C64 =
   'measured in the c=64 phase, against Switchyard started with --no-ledger (keys still settle)';
@@ -66,6 +67,7 @@ function parse() {
       'cpu-prof': { type: 'boolean', default: false },
       'prof-connections': { type: 'string' },
       'prof-target': { type: 'string' },
+      'prof-paced': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -297,7 +299,7 @@ async function main(): Promise<number> {
       process.stderr.write("--prof-target must be 'switchyard' or 'floor'\n");
       return 2;
     }
-    await runProfile({ quick: opts.quick, out: opts.out, connections, target });
+    await runProfile({ quick: opts.quick, out: opts.out, connections, target, paced: opts['prof-paced'] });
     return 0;
   }
   await buildTargets();
