@@ -109,6 +109,7 @@ class StreamCall extends UpstreamCall implements UpstreamStream {
   }
 
   stop(drain: boolean): void {
+    if (this.#stopped) return;
     this.#sink = undefined;
     this.#early = [];
     this.#stopped = true;
@@ -117,5 +118,92 @@ class StreamCall extends UpstreamCall implements UpstreamStream {
       this.#drained = 0;
       this.resume();
     } else this.abort(new Error('the reader stopped the stream'));
+  }
+}
+
+/** Chunks a pulling reader lets queue up before the upstream is paused, and when it resumes. */
+const PULL_HIGH_WATER = 16;
+const PULL_LOW_WATER = 4;
+
+/**
+ * The body as an async iterable, for readers that pull (Anthropic's SSE and Ollama's NDJSON parsers).
+ * Ending the iteration early does not stop the call: the reader calls stop() when it is done, saying
+ * whether the answer was whole (then the rest is drained, and the connection kept).
+ */
+export function bodyOf(stream: UpstreamStream): AsyncIterable<Buffer> {
+  return { [Symbol.asyncIterator]: () => new PullReader(stream) };
+}
+
+class PullReader implements AsyncIterator<Buffer, undefined>, StreamSink {
+  readonly #stream: UpstreamStream;
+  #queue: Buffer[] = [];
+  #head = 0;
+  #ended = false;
+  #failure: GatewayError | undefined;
+  #paused = false;
+  #waiter: { resolve(r: IteratorResult<Buffer, undefined>): void; reject(err: unknown): void } | undefined;
+
+  constructor(stream: UpstreamStream) {
+    this.#stream = stream;
+    stream.attach(this);
+  }
+
+  data(chunk: Buffer): void {
+    this.#queue.push(chunk);
+    if (!this.#paused && this.#queue.length - this.#head >= PULL_HIGH_WATER) {
+      this.#paused = true;
+      this.#stream.pause();
+    }
+    this.#wake();
+  }
+
+  end(): void {
+    this.#ended = true;
+    this.#wake();
+  }
+
+  error(err: GatewayError): void {
+    this.#failure = err;
+    this.#ended = true;
+    this.#wake();
+  }
+
+  next(): Promise<IteratorResult<Buffer, undefined>> {
+    if (this.#head < this.#queue.length || this.#ended) return this.#take();
+    return new Promise((resolve, reject) => (this.#waiter = { resolve, reject }));
+  }
+
+  return(): Promise<IteratorResult<Buffer, undefined>> {
+    this.#queue = [];
+    this.#head = 0;
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  #take(): Promise<IteratorResult<Buffer, undefined>> {
+    if (this.#head < this.#queue.length) {
+      const value = this.#queue[this.#head++]!;
+      if (this.#head === this.#queue.length) {
+        this.#queue = [];
+        this.#head = 0;
+      }
+      if (this.#paused && this.#queue.length - this.#head <= PULL_LOW_WATER) {
+        this.#paused = false;
+        this.#stream.resume();
+      }
+      return Promise.resolve({ value, done: false });
+    }
+    const failure = this.#failure;
+    if (failure) {
+      this.#failure = undefined;
+      return Promise.reject(failure);
+    }
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  #wake(): void {
+    const waiter = this.#waiter;
+    if (!waiter) return;
+    this.#waiter = undefined;
+    this.#take().then(waiter.resolve, waiter.reject);
   }
 }

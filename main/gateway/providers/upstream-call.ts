@@ -1,8 +1,8 @@
-// One upstream call through undici's dispatch() with a handler of our own, for the hot paths (OpenAI-
-// compatible answers, whole or streamed). request() gives every call a Readable for its body, an
-// AsyncResource and AbortSignal listeners in both directions; at c=64 that showed in profiles as about
-// a quarter of Switchyard's CPU per request and a third of its garbage. Here a call is this object, its
-// chunks and one timer, with callUpstream()'s deadlines, abort and error mapping; what differs between
+// Every upstream call goes through undici's dispatch() with a handler of our own. undici's request()
+// gives each call a Readable for its body, an AsyncResource and AbortSignal listeners in both
+// directions; at c=64 that showed in profiles as about a quarter of Switchyard's CPU per request and
+// half of its garbage. Here a call is this object, its chunks and one timer: a first-byte deadline, then
+// what is left of the whole-call deadline; the client's abort; one error mapping. What differs between
 // a whole answer (unary-call.ts) and a stream (stream-call.ts) is what is done with the body.
 import type { Dispatcher } from 'undici';
 import type { GatewayError } from '../errors.ts';

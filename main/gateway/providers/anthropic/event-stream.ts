@@ -2,7 +2,8 @@
 // (a native pass-through relays those bytes). In-band `error` events and a stream that ends before
 // `message_stop` become GatewayErrors: an answer cut short must never look whole.
 import { GatewayError } from '../../errors.ts';
-import { transportError, type UpstreamRequest, type UpstreamResponse } from '../http-client.ts';
+import { NOT_ABORTED, transportError, type UpstreamRequest } from '../http-client.ts';
+import { bodyOf, type UpstreamStream } from '../stream-call.ts';
 import { parseStreamJson } from '../stream-parsers.ts';
 import { streamEventError } from './errors.ts';
 import type { StreamEventWire } from './wire.ts';
@@ -56,23 +57,26 @@ export async function* sseEvents(body: AsyncIterable<Buffer | Uint8Array>): Asyn
 
 /** The events of one Anthropic stream, through `message_stop`; throws on anything else. */
 export async function* anthropicEvents(
-  res: UpstreamResponse,
+  res: UpstreamStream,
   req: UpstreamRequest,
 ): AsyncGenerator<AnthropicEvent> {
+  let whole = false;
   try {
-    for await (const { event, data } of sseEvents(res.body)) {
+    for await (const { event, data } of sseEvents(bodyOf(res))) {
       res.firstByte();
       const json = parseStreamJson<StreamEventWire>(data, req.label, 'event');
       if (json.type === 'error') throw streamEventError(json, data, req.label, req.target.apiKey);
+      if (json.type === 'message_stop') whole = true;
       yield { event: event ?? json.type, data, json };
-      if (json.type === 'message_stop') return;
+      if (whole) return;
     }
     throw new GatewayError(502, 'upstream_error', `${req.label} ended the stream before message_stop`, {
       retryable: true,
     });
   } catch (err) {
-    throw transportError(err, req, res.signal);
+    throw transportError(err, req, NOT_ABORTED);
   } finally {
-    if (!res.body.destroyed) res.body.destroy();
+    // Whole: what is left is read and the connection kept. Cut short or abandoned: aborted.
+    res.stop(whole);
   }
 }

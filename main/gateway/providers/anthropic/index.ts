@@ -1,7 +1,7 @@
 // Anthropic's Messages API (`anthropic/claude-…`): OpenAI-shaped chat and completions are translated
 // to Messages and back; /v1/messages passes through natively (native.ts).
 import { GatewayError } from '../../errors.ts';
-import { callUpstream } from '../http-client.ts';
+import { openUpstreamStream } from '../stream-call.ts';
 import { callUpstreamJson } from '../unary-call.ts';
 import type {
   CallContext,
@@ -33,7 +33,7 @@ async function stream(
   map: (e: StreamEventWire) => StreamPiece[],
 ): Promise<ProviderStream> {
   const req = anthropicRequest(target, ctx, '/v1/messages', body, { accept: 'text/event-stream' });
-  const res = await callUpstream(req);
+  const res = await openUpstreamStream(req);
   return (async function* () {
     for await (const { json } of anthropicEvents(res, req)) yield* map(json);
   })();

@@ -6,7 +6,8 @@
 // upstreamBody is that event's data, so the failure is recorded, a failure before the first piece can
 // still fall back to another deployment, and the route writes the one closing error event (from
 // `toAnthropicBody()`, i.e. Anthropic's own words) exactly as it does for every other failure.
-import { callUpstream, type UpstreamResponse, type UpstreamRequest } from '../http-client.ts';
+import type { UpstreamRequest } from '../http-client.ts';
+import { openUpstreamStream, type UpstreamStream } from '../stream-call.ts';
 import type { AnthropicPassHeaders, NativeMessages, ProviderStream, StreamPiece } from '../provider.ts';
 import { GatewayError } from '../../errors.ts';
 import { callUpstreamJson } from '../unary-call.ts';
@@ -55,7 +56,7 @@ function textOf(e: StreamEventWire): string {
   return d.text ?? d.partial_json ?? d.thinking ?? '';
 }
 
-async function* relay(res: UpstreamResponse, req: UpstreamRequest): ProviderStream {
+async function* relay(res: UpstreamStream, req: UpstreamRequest): ProviderStream {
   const usage: AnthropicUsageWire = {};
   for await (const { event, data, json } of anthropicEvents(res, req)) {
     const piece: StreamPiece = { event, data, text: textOf(json) };
@@ -87,8 +88,7 @@ export const anthropicNativeMessages: NativeMessages = {
       ...passHeaders(headers),
       accept: 'text/event-stream',
     });
-    const res = await callUpstream(req);
-    return relay(res, req);
+    return relay(await openUpstreamStream(req), req);
   },
 
   async countTokens(target, body, headers, ctx) {

@@ -1,6 +1,7 @@
 // Ollama's native API (/api/chat, /api/generate, /api/embed, /api/tags), translated to and from
 // OpenAI's shapes. Native rather than Ollama's /v1 shim so options like num_ctx and keep_alive work.
-import { bearerRequest, callUpstream } from '../http-client.ts';
+import { bearerRequest } from '../http-client.ts';
+import { openUpstreamStream } from '../stream-call.ts';
 import { callUpstreamJson } from '../unary-call.ts';
 import type {
   CallContext,
@@ -53,8 +54,7 @@ async function stream<L extends OllamaDoneFields>(
 ): Promise<ProviderStream> {
   const req = upstream(target, ctx, path, body);
   req.headers = { ...req.headers, accept: 'application/x-ndjson' };
-  const res = await callUpstream(req);
-  return mapOllamaStream(res, req, map);
+  return mapOllamaStream(await openUpstreamStream(req), req, map);
 }
 
 export const ollamaAdapter: ProviderAdapter = {

@@ -1,6 +1,6 @@
 import type { Usage } from '../../../../shared/wire/openai-responses.ts';
 import { GatewayError } from '../../errors.ts';
-import { transportError, type UpstreamRequest } from '../http-client.ts';
+import { NOT_ABORTED, transportError, type UpstreamRequest } from '../http-client.ts';
 import type { ProviderStream, StreamPiece } from '../provider.ts';
 import type { StreamSink, UpstreamStream } from '../stream-call.ts';
 import { SseSplitter } from '../stream-parsers.ts';
@@ -81,9 +81,6 @@ export function relayOpenAIStream(
 }
 
 type Waiter = { resolve(r: IteratorResult<StreamPiece, void>): void; reject(err: unknown): void };
-
-/** A failure that is not an abort: transportError() maps it by what it is. */
-const NOT_ABORTED = { aborted: false, reason: undefined };
 
 class OpenAIRelay implements ProviderStream, StreamSink {
   readonly #res: UpstreamStream;
