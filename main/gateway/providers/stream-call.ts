@@ -5,6 +5,7 @@
 import type { GatewayError } from '../errors.ts';
 import type { UpstreamRequest } from './http-client.ts';
 import { httpError } from './unary-call.ts';
+import { PushedQueue } from './pushed-queue.ts';
 import { textOf, UpstreamCall, type ResponseHeaders } from './upstream-call.ts';
 
 export interface StreamSink {
@@ -135,75 +136,31 @@ export function bodyOf(stream: UpstreamStream): AsyncIterable<Buffer> {
 }
 
 class PullReader implements AsyncIterator<Buffer, undefined>, StreamSink {
-  readonly #stream: UpstreamStream;
-  #queue: Buffer[] = [];
-  #head = 0;
-  #ended = false;
-  #failure: GatewayError | undefined;
-  #paused = false;
-  #waiter: { resolve(r: IteratorResult<Buffer, undefined>): void; reject(err: unknown): void } | undefined;
+  readonly #queue: PushedQueue<Buffer>;
 
   constructor(stream: UpstreamStream) {
-    this.#stream = stream;
+    this.#queue = new PushedQueue(stream, PULL_HIGH_WATER, PULL_LOW_WATER);
     stream.attach(this);
   }
 
   data(chunk: Buffer): void {
     this.#queue.push(chunk);
-    if (!this.#paused && this.#queue.length - this.#head >= PULL_HIGH_WATER) {
-      this.#paused = true;
-      this.#stream.pause();
-    }
-    this.#wake();
   }
 
   end(): void {
-    this.#ended = true;
-    this.#wake();
+    this.#queue.end();
   }
 
   error(err: GatewayError): void {
-    this.#failure = err;
-    this.#ended = true;
-    this.#wake();
+    this.#queue.fail(err);
   }
 
   next(): Promise<IteratorResult<Buffer, undefined>> {
-    if (this.#head < this.#queue.length || this.#ended) return this.#take();
-    return new Promise((resolve, reject) => (this.#waiter = { resolve, reject }));
+    return this.#queue.next();
   }
 
   return(): Promise<IteratorResult<Buffer, undefined>> {
-    this.#queue = [];
-    this.#head = 0;
+    this.#queue.clear();
     return Promise.resolve({ value: undefined, done: true });
-  }
-
-  #take(): Promise<IteratorResult<Buffer, undefined>> {
-    if (this.#head < this.#queue.length) {
-      const value = this.#queue[this.#head++]!;
-      if (this.#head === this.#queue.length) {
-        this.#queue = [];
-        this.#head = 0;
-      }
-      if (this.#paused && this.#queue.length - this.#head <= PULL_LOW_WATER) {
-        this.#paused = false;
-        this.#stream.resume();
-      }
-      return Promise.resolve({ value, done: false });
-    }
-    const failure = this.#failure;
-    if (failure) {
-      this.#failure = undefined;
-      return Promise.reject(failure);
-    }
-    return Promise.resolve({ value: undefined, done: true });
-  }
-
-  #wake(): void {
-    const waiter = this.#waiter;
-    if (!waiter) return;
-    this.#waiter = undefined;
-    this.#take().then(waiter.resolve, waiter.reject);
   }
 }

@@ -2,6 +2,7 @@ import type { Usage } from '../../../../shared/wire/openai-responses.ts';
 import { GatewayError } from '../../errors.ts';
 import { NOT_ABORTED, transportError, type UpstreamRequest } from '../http-client.ts';
 import type { ProviderStream, StreamPiece } from '../provider.ts';
+import { PushedQueue } from '../pushed-queue.ts';
 import type { StreamSink, UpstreamStream } from '../stream-call.ts';
 import { SseSplitter } from '../stream-parsers.ts';
 import { redact } from '../upstream-errors.ts';
@@ -80,28 +81,22 @@ export function relayOpenAIStream(
   return new OpenAIRelay(res, req, opts);
 }
 
-type Waiter = { resolve(r: IteratorResult<StreamPiece, void>): void; reject(err: unknown): void };
-
 class OpenAIRelay implements ProviderStream, StreamSink {
   readonly #res: UpstreamStream;
   readonly #req: UpstreamRequest;
   readonly #opts: RelayOptions;
   readonly #splitter = new SseSplitter();
-  #queue: StreamPiece[] = [];
-  #head = 0;
-  #waiter: Waiter | undefined;
-  /** Why the stream failed, delivered once the pieces before it have been taken. */
-  #failure: GatewayError | undefined;
+  readonly #queue: PushedQueue<StreamPiece>;
   /** No more pieces will come: [DONE], the end of the body, a failure, or return(). */
   #ended = false;
   #done = false;
   #finished = false;
-  #paused = false;
 
   constructor(res: UpstreamStream, req: UpstreamRequest, opts: RelayOptions) {
     this.#res = res;
     this.#req = req;
     this.#opts = opts;
+    this.#queue = new PushedQueue(res, HIGH_WATER, LOW_WATER);
     res.attach(this);
   }
 
@@ -110,40 +105,13 @@ class OpenAIRelay implements ProviderStream, StreamSink {
   }
 
   next(): Promise<IteratorResult<StreamPiece, void>> {
-    const ready = this.#ready();
-    if (ready === undefined) return new Promise((resolve, reject) => (this.#waiter = { resolve, reject }));
-    return ready instanceof GatewayError ? Promise.reject(ready) : Promise.resolve(ready);
-  }
-
-  /** The next piece, the failure, or the end; undefined while there is nothing yet. */
-  #ready(): IteratorResult<StreamPiece, void> | GatewayError | undefined {
-    if (this.#head < this.#queue.length) {
-      const value = this.#queue[this.#head++]!;
-      if (this.#head === this.#queue.length) {
-        this.#queue = [];
-        this.#head = 0;
-      }
-      if (this.#paused && this.#queue.length - this.#head <= LOW_WATER) {
-        this.#paused = false;
-        this.#res.resume();
-      }
-      return { value, done: false };
-    }
-    const failure = this.#failure;
-    if (failure) {
-      this.#failure = undefined;
-      return failure;
-    }
-    return this.#ended ? { value: undefined, done: true } : undefined;
+    return this.#queue.next();
   }
 
   /** The consumer stopped early (the client left, or it has what it needs). */
   return(): Promise<IteratorResult<StreamPiece, void>> {
-    this.#queue = [];
-    this.#head = 0;
-    this.#failure = undefined;
+    this.#queue.clear();
     this.#stop();
-    this.#wake();
     return Promise.resolve({ value: undefined, done: true });
   }
 
@@ -154,11 +122,6 @@ class OpenAIRelay implements ProviderStream, StreamSink {
     } catch (err) {
       this.#fail(err);
     }
-    if (!this.#ended && !this.#paused && this.#queue.length - this.#head >= HIGH_WATER) {
-      this.#paused = true;
-      this.#res.pause();
-    }
-    this.#wake();
   }
 
   end(): void {
@@ -178,13 +141,10 @@ class OpenAIRelay implements ProviderStream, StreamSink {
     } catch (err) {
       this.#fail(err);
     }
-    this.#wake();
   }
 
   error(err: GatewayError): void {
-    if (this.#ended) return;
     this.#fail(err);
-    this.#wake();
   }
 
   /** One event's data: queued as a piece, or the end ([DONE]); throws for what fails the stream. */
@@ -236,7 +196,7 @@ class OpenAIRelay implements ProviderStream, StreamSink {
 
   #fail(err: unknown): void {
     if (this.#ended) return;
-    this.#failure = transportError(err, this.#req, NOT_ABORTED);
+    this.#queue.fail(transportError(err, this.#req, NOT_ABORTED));
     this.#stop();
   }
 
@@ -248,17 +208,7 @@ class OpenAIRelay implements ProviderStream, StreamSink {
   #stop(): void {
     if (this.#ended) return;
     this.#ended = true;
+    this.#queue.end();
     this.#res.stop(this.#done);
-  }
-
-  /** Hands the consumer waiting in next() what is ready, straight from the event that made it ready. */
-  #wake(): void {
-    const waiter = this.#waiter;
-    if (!waiter) return;
-    const ready = this.#ready();
-    if (ready === undefined) return;
-    this.#waiter = undefined;
-    if (ready instanceof GatewayError) waiter.reject(ready);
-    else waiter.resolve(ready);
   }
 }
