@@ -33,6 +33,9 @@ export interface UpstreamStream {
 /** What may follow the end of a stream's answer ([DONE]) before the connection is given up instead. */
 const DRAIN_LIMIT = 1024 * 1024;
 
+/** Chunks held for a reader not attached yet before the upstream is paused. */
+const EARLY_HIGH_WATER = 16;
+
 export function openUpstreamStream(req: UpstreamRequest): Promise<UpstreamStream> {
   return new Promise((resolve, reject) => new StreamCall(req, resolve, reject));
 }
@@ -48,6 +51,9 @@ class StreamCall extends UpstreamCall implements UpstreamStream {
   #errorBody: Buffer[] | undefined;
   #drained = -1;
   #stopped = false;
+  /** Paused because early chunks piled up with no reader, and because the reader asked. */
+  #heldEarly = false;
+  #readerPaused = false;
 
   constructor(req: UpstreamRequest, resolve: (s: UpstreamStream) => void, reject: (err: unknown) => void) {
     super(req);
@@ -75,7 +81,13 @@ class StreamCall extends UpstreamCall implements UpstreamStream {
     else if (this.#drained >= 0) {
       this.#drained += chunk.length;
       if (this.#drained > DRAIN_LIMIT) this.abort(new Error('too much after the end of the stream'));
-    } else if (!this.#stopped) this.#early.push(chunk);
+    } else if (!this.#stopped) {
+      // No reader yet (a generator not started): hold the upstream back rather than buffer without end.
+      if (this.#early.push(chunk) === EARLY_HIGH_WATER) {
+        this.#heldEarly = true;
+        super.pause();
+      }
+    }
   }
 
   protected end(): void {
@@ -103,16 +115,33 @@ class StreamCall extends UpstreamCall implements UpstreamStream {
       if (this.#sink !== sink) return; // stopped by what it just read
       sink.data(chunk);
     }
+    // Resumed only after the held chunks are in (a resume can deliver the next ones at once), and only
+    // if the reader, having taken them, did not ask to wait.
+    if (this.#heldEarly) {
+      this.#heldEarly = false;
+      if (!this.#readerPaused) super.resume();
+    }
     const end = this.#earlyEnd;
     if (end === undefined || this.#sink !== sink) return;
     if (end === true) sink.end();
     else sink.error(end);
   }
 
+  override pause(): void {
+    this.#readerPaused = true;
+    super.pause();
+  }
+
+  override resume(): void {
+    this.#readerPaused = false;
+    if (!this.#heldEarly) super.resume();
+  }
+
   stop(drain: boolean): void {
     if (this.#stopped) return;
     this.#sink = undefined;
     this.#early = [];
+    this.#heldEarly = false;
     this.#stopped = true;
     if (this.settled) return;
     if (drain) {

@@ -1,9 +1,17 @@
 // The pulling reader Anthropic's and Ollama's parsers read a stream call through: chunks in order, the
 // upstream paused while the reader is behind and resumed once it catches up, a failure after the chunks
-// that came before it, and the call left for its reader to stop.
-import { describe, expect, it } from 'vitest';
+// that came before it, and the call left for its reader to stop. And a stream call with no reader yet
+// holds a real upstream back instead of buffering it.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayError } from '../../../main/gateway/errors.ts';
-import { bodyOf, type StreamSink, type UpstreamStream } from '../../../main/gateway/providers/stream-call.ts';
+import {
+  bodyOf,
+  openUpstreamStream,
+  type StreamSink,
+  type UpstreamStream,
+} from '../../../main/gateway/providers/stream-call.ts';
 
 function fakeStream() {
   const log: string[] = [];
@@ -63,5 +71,53 @@ describe('bodyOf', () => {
     }
     // Nothing was asked of the call: the reader knows whether the answer was whole and calls stop().
     expect(log).toEqual([]);
+  });
+});
+
+describe('a stream call with no reader attached yet', () => {
+  const LINES = 200_000;
+  let server: Server;
+  let written = 0;
+  let finished = false;
+  beforeAll(async () => {
+    server = createServer(async (req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+      for (let i = 0; i < LINES; i++) {
+        const line = `{"n":${i},"pad":"${'x'.repeat(300)}"}\n`;
+        written += line.length;
+        if (!res.write(line)) await new Promise((r) => res.once('drain', r));
+      }
+      res.end();
+      finished = true;
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  });
+  afterAll(() => new Promise((r) => server.close(r)));
+
+  it('holds the upstream back until a reader comes, then hands over every chunk in order', async () => {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/stream`;
+    const stream = await openUpstreamStream({
+      url,
+      body: {},
+      target: { apiKey: undefined, firstByteTimeoutMs: 10_000, totalTimeoutMs: 60_000 },
+      signal: new AbortController().signal,
+      label: 'test upstream',
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    // ~60 MB would follow; without a reader, the call stops reading after a few chunks.
+    expect(finished).toBe(false);
+    expect(written).toBeLessThan(LINES * 300);
+
+    let next = 0;
+    let tail = '';
+    for await (const chunk of bodyOf(stream)) {
+      const lines = (tail + chunk.toString()).split('\n');
+      tail = lines.pop()!;
+      for (const line of lines) expect((JSON.parse(line) as { n: number }).n).toBe(next++);
+    }
+    stream.stop(true);
+    expect(next).toBe(LINES);
+    expect(tail).toBe('');
   });
 });
