@@ -1,6 +1,7 @@
 // /v1/messages to a deployment that speaks Messages natively (the Anthropic adapter, against the fake
 // Anthropic API): the request passes through with the client's Anthropic headers, the events come back
-// byte for byte, and upstream errors come back verbatim with their status. Fallbacks may cross dialects.
+// byte for byte, and upstream errors come back verbatim with their status, except the upstream's refusal
+// of the gateway's own vendor key, which is the gateway's failure. Fallbacks may cross dialects.
 import { readFileSync } from 'node:fs';
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -172,6 +173,22 @@ describe('/v1/messages passed through natively', () => {
       'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}',
     );
     expect(gw.rows()[0]).toMatchObject({ status: 503, streamed: true });
+  });
+
+  it("does not pass the upstream's refusal of the vendor key on as the client's own invalid key", async () => {
+    claude.setBehavior({ apiKey: 'sk-ant-the-right-one' });
+    try {
+      const res = await raw('/v1/messages', { model: 'sonnet', max_tokens: 64, messages });
+      // Not 401 authentication_error: Claude Code would ask its user to /login, and their key is fine.
+      expect(res.status).toBe(502);
+      const body = JSON.parse(res.text);
+      expect(body.error.type).toBe('api_error');
+      expect(body.error.message).toMatch(/answered 401: invalid x-api-key/);
+      expect(res.text).not.toContain('authentication_error');
+      expect(gw.rows()[0]).toMatchObject({ status: 502, error_code: 'upstream_auth_failed' });
+    } finally {
+      claude.reset();
+    }
   });
 
   it('an overloaded native deployment falls back to a translated one', async () => {

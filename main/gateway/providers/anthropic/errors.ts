@@ -1,7 +1,8 @@
 // Anthropic's errors → GatewayError. HTTP errors go through the shared mapping (same statuses, retry
 // rules and redaction as every provider), with two Anthropic specifics: 529 overloaded_error is "busy,
 // try another" (503, retryable) rather than a server fault, and the upstream's own error body is kept so
-// a native /v1/messages client can be shown Anthropic's words verbatim.
+// a native /v1/messages client can be shown Anthropic's words verbatim (except when it refused the
+// gateway's own vendor key: that is the gateway's failure, a 502, not the client's).
 import { GatewayError } from '../../errors.ts';
 import { redact, retryAfterHeader, upstreamHttpError, type HttpErrorMapper } from '../upstream-errors.ts';
 import type { StreamEventWire } from './wire.ts';
@@ -69,6 +70,9 @@ export const anthropicHttpError: HttpErrorMapper = (status, bodyText, headers, l
     );
   }
   const err = upstreamHttpError(status, text, headers, label, secret);
+  // The upstream refused the gateway's vendor key, not the client's: relayed verbatim, a 401
+  // authentication_error would send Claude Code to /login over a credential only the gateway can fix.
+  if (err.code === 'upstream_auth_failed') return err;
   return rebuild(err, err.message, body);
 };
 
