@@ -123,11 +123,14 @@ describe('anthropic adapter on the wire', () => {
       const err = await gatewayError(anthropicAdapter.chat(target, chatBody, callContext()));
       expect(err).toMatchObject({ status: gateway, code, retryable, upstreamStatus: status });
       expect(err.message).toContain(`the ${type} message`);
-      // Kept verbatim for a /v1/messages client, who expects Anthropic's own body.
-      expect(err.upstreamBody).toMatchObject({
-        type: 'error',
-        error: { type, message: `the ${type} message` },
-      });
+      // Kept verbatim for a /v1/messages client, who expects Anthropic's own body; but not a refusal of
+      // the gateway's vendor key, which the client must not take for a refusal of its own.
+      if (code === 'upstream_auth_failed') expect(err.upstreamBody).toBeUndefined();
+      else
+        expect(err.upstreamBody).toMatchObject({
+          type: 'error',
+          error: { type, message: `the ${type} message` },
+        });
       if (status === 429) expect(err.headers['retry-after']).toBe('1');
     });
 
@@ -140,7 +143,9 @@ describe('anthropic adapter on the wire', () => {
         retryable: false,
         upstreamStatus: 401,
       });
-      expect(err.upstreamBody).toMatchObject({ error: { type: 'authentication_error' } });
+      // Anthropic's words stay in the message; its 401 body is not relayed to a /v1/messages client.
+      expect(err.message).toContain('invalid x-api-key');
+      expect(err.upstreamBody).toBeUndefined();
       expect(err.message).not.toContain(KEY);
     });
 
