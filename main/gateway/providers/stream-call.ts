@@ -6,7 +6,7 @@ import type { GatewayError } from '../errors.ts';
 import type { UpstreamRequest } from './http-client.ts';
 import { httpError } from './unary-call.ts';
 import { PushedQueue } from './pushed-queue.ts';
-import { textOf, UpstreamCall, type ResponseHeaders } from './upstream-call.ts';
+import { bodyText, UpstreamCall, type ResponseHeaders } from './upstream-call.ts';
 
 export interface StreamSink {
   data(chunk: Buffer): void;
@@ -91,7 +91,7 @@ class StreamCall extends UpstreamCall implements UpstreamStream {
   }
 
   protected end(): void {
-    if (this.#errorBody) this.#reject(this.#httpError(textOf(this.#errorBody)));
+    if (this.#errorBody) this.#reject(this.#httpError(bodyText(this.#errorBody)));
     else if (this.#sink) this.#sink.end();
     else this.#earlyEnd = true;
   }

@@ -2,7 +2,7 @@
 // model lists), on upstream-call.ts's lean dispatch.
 import { GatewayError } from '../errors.ts';
 import type { UpstreamRequest } from './http-client.ts';
-import { textOf, UpstreamCall, type ResponseHeaders } from './upstream-call.ts';
+import { bodyText, UpstreamCall, type ResponseHeaders } from './upstream-call.ts';
 import { upstreamHttpError } from './upstream-errors.ts';
 
 /** An answer's body parsed, and its text as it came (a body passed on unchanged is not serialised again). */
@@ -66,7 +66,7 @@ class UnaryCall extends UpstreamCall {
   }
 
   protected end(): void {
-    this.#resolve({ statusCode: this.statusCode, headers: this.headers, text: textOf(this.#chunks) });
+    this.#resolve({ statusCode: this.statusCode, headers: this.headers, text: bodyText(this.#chunks) });
   }
 
   protected failed(err: GatewayError): void {

@@ -167,7 +167,7 @@ function abortReason(signal: AbortSignal): Error {
 }
 
 /** A body's text, as undici's body.text() reads it: UTF-8, without a byte order mark. */
-export function textOf(chunks: Buffer[]): string {
+export function bodyText(chunks: Buffer[]): string {
   const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
