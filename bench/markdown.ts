@@ -160,8 +160,11 @@ export function markdownReport(r: BenchResult): string {
       ratio: 'plain',
     }),
     mem('RSS at start, before any request (MB)', r.memory.startRssMb),
+    Object.keys(r.memory.afterLoadRssMb ?? {}).length
+      ? mem('RSS 2 s after the warm-up (MB)', r.memory.afterLoadRssMb!)
+      : undefined,
     Object.keys(r.memory.idleRssMb).length
-      ? mem('RSS idle after warm-up (MB)', r.memory.idleRssMb)
+      ? mem(`RSS idle, ${r.sizes.idleSettleMs / 1000} s after the warm-up (MB)`, r.memory.idleRssMb)
       : undefined,
     Object.keys(r.memory.idleAnonMb).length
       ? mem('… of which heap (RssAnon, MB)', r.memory.idleAnonMb)

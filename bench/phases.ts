@@ -36,7 +36,7 @@ export const FULL: Sizes = {
   paceMs: 10,
   warmupRequests: 3000,
   warmupStreamsPerConnection: 20,
-  idleSettleMs: 2000,
+  idleSettleMs: 16_000,
   coldRuns: 7,
 };
 

@@ -53,6 +53,9 @@ export interface BenchResult {
   memory: {
     /** Right after `listening on`, before any request. */
     startRssMb: PerTarget<number>;
+    /** AFTER_LOAD_MS after the warm-up: what a burst leaves before anything is given back. */
+    afterLoadRssMb?: PerTarget<number>;
+    /** sizes.idleSettleMs after the warm-up. */
     idleRssMb: PerTarget<number>;
     /** The heap part of the idle RSS (RssAnon). */
     idleAnonMb: PerTarget<number>;

@@ -91,6 +91,9 @@ function parse() {
 }
 
 /** Round r runs the targets rotated by r: A B C, B C A, C A B, … */
+/** The first look at memory after the warm-up (the one the bench took before memory-reclaim.ts). */
+const AFTER_LOAD_MS = 2000;
+
 const rotate = <T>(xs: T[], r: number): T[] => xs.map((_, i) => xs[(i + r) % xs.length]!);
 
 interface Running {
@@ -222,6 +225,7 @@ async function bench(opts: ReturnType<typeof parse>): Promise<BenchResult> {
     phases: {},
     memory: {
       startRssMb: { floor: memory(run.floor.pid).rssMb, switchyard: memory(run.switchyard.pid).rssMb },
+      afterLoadRssMb: {},
       idleRssMb: {},
       idleAnonMb: {},
       peakRssMb: {},
@@ -234,7 +238,15 @@ async function bench(opts: ReturnType<typeof parse>): Promise<BenchResult> {
   try {
     process.stderr.write('warming up\n');
     result.failures += await warmUp(load, run.targets, sizes);
-    await sleep(sizes.idleSettleMs);
+    // Two looks: soon after the load, and once a quiet spell has let Switchyard give memory back
+    // (memory-reclaim.ts: 10–15 s).
+    const soon = Math.min(AFTER_LOAD_MS, sizes.idleSettleMs);
+    await sleep(soon);
+    result.memory.afterLoadRssMb = {
+      floor: memory(run.floor.pid).rssMb,
+      switchyard: memory(run.switchyard.pid).rssMb,
+    };
+    await sleep(sizes.idleSettleMs - soon);
     const idle = { floor: memory(run.floor.pid), switchyard: memory(run.switchyard.pid) };
     result.memory.idleRssMb = { floor: idle.floor.rssMb, switchyard: idle.switchyard.rssMb };
     result.memory.idleAnonMb = { floor: idle.floor.anonMb, switchyard: idle.switchyard.anonMb };

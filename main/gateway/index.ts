@@ -19,6 +19,8 @@ import { createAdminHandlers } from './admin/handlers.ts';
 import { dispatchAdmin } from './admin/dispatch.ts';
 import { openDatabase } from './store/db.ts';
 import { startCheckpointer } from './store/wal-checkpointer.ts';
+import { releaseFreedMemory } from './store/release-memory.ts';
+import { compactHeap, startMemoryReclaim } from './memory-reclaim.ts';
 import { RequestLogRepo } from './store/request-log-repo.ts';
 import { KeysRepo } from './store/keys-repo.ts';
 import { SpendRepo } from './store/spend-repo.ts';
@@ -146,6 +148,13 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     health,
   });
   const stopProbes = startBackgroundProbes(runtime);
+  const reclaim = startMemoryReclaim({
+    activity: () => ({ started: runtime.startedCount, inflight: runtime.inflightCount }),
+    reclaim: () => {
+      compactHeap();
+      releaseFreedMemory();
+    },
+  });
   const stopWebhook = forwardEventsToWebhook(events, () => runtime.loaded.config.alertWebhookUrl, log);
 
   // The app's edits and the watcher's reloads share one queue (config-editor.ts): a reload re-reads the file
@@ -221,6 +230,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     address = await app.listen({ host, port: opts.port ?? 4141 });
   } catch (err) {
     watcher?.close();
+    reclaim.stop();
     await checkpointer.stop();
     db.close();
     throw err;
@@ -238,6 +248,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       watcher?.close();
       stopWebhook();
       stopProbes();
+      reclaim.stop();
       const drainMs = opts.drainTimeoutMs ?? 10_000;
       // Stop accepting; let in-flight requests and streams finish, up to the drain timeout.
       const closed = app.close();

@@ -24,6 +24,7 @@ export class GatewayRuntime {
   readonly clock: () => number;
   readonly health: DeploymentHealth;
   readonly #inflight = new Set<Promise<unknown>>();
+  #started = 0;
 
   constructor(opts: {
     loaded: LoadedConfig;
@@ -61,6 +62,7 @@ export class GatewayRuntime {
 
   /** Keeps a request's work visible to shutdown, which waits for it before closing the database. */
   track<T>(work: Promise<T>): Promise<T> {
+    this.#started++;
     this.#inflight.add(work);
     const done = () => this.#inflight.delete(work);
     work.then(done, done);
@@ -75,5 +77,10 @@ export class GatewayRuntime {
 
   get inflightCount(): number {
     return this.#inflight.size;
+  }
+
+  /** Requests tracked since start: whether any ran between two looks (see memory-reclaim.ts). */
+  get startedCount(): number {
+    return this.#started;
   }
 }
