@@ -20,7 +20,7 @@ import { dispatchAdmin } from './admin/dispatch.ts';
 import { openDatabase } from './store/db.ts';
 import { startCheckpointer } from './store/wal-checkpointer.ts';
 import { releaseFreedMemory } from './store/release-memory.ts';
-import { compactHeap, startMemoryReclaim } from './memory-reclaim.ts';
+import { startMemoryReclaim } from './memory-reclaim.ts';
 import { RequestLogRepo } from './store/request-log-repo.ts';
 import { KeysRepo } from './store/keys-repo.ts';
 import { SpendRepo } from './store/spend-repo.ts';
@@ -150,10 +150,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const stopProbes = startBackgroundProbes(runtime);
   const reclaim = startMemoryReclaim({
     activity: () => ({ started: runtime.startedCount, inflight: runtime.inflightCount }),
-    reclaim: () => {
-      compactHeap();
-      releaseFreedMemory();
-    },
+    reclaim: releaseFreedMemory,
   });
   const stopWebhook = forwardEventsToWebhook(events, () => runtime.loaded.config.alertWebhookUrl, log);
 
