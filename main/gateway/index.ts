@@ -150,7 +150,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const stopProbes = startBackgroundProbes(runtime);
   const reclaim = startMemoryReclaim({
     activity: () => ({ started: runtime.startedCount, inflight: runtime.inflightCount }),
-    reclaim: releaseFreedMemory,
+    // The checkpoint worker's memory goes with it: release once it has gone, if still quiet.
+    reclaim: () =>
+      void checkpointer.rest().then(() => {
+        if (runtime.inflightCount === 0) releaseFreedMemory();
+      }),
   });
   const stopWebhook = forwardEventsToWebhook(events, () => runtime.loaded.config.alertWebhookUrl, log);
 

@@ -1,8 +1,9 @@
 // Gives memory back once the gateway goes quiet. A tray app spends most of the day idle between bursts
 // of autocomplete, and what a burst made the process hold should not stay held: the C allocator keeps
-// the pages it freed (see release-memory.ts). So, after a burst and QUIET_CHECKS whole checks with
-// nothing started and nothing in flight, release them: once per quiet spell, never while a request or
-// stream is running (it takes a few milliseconds on the event loop). Each check reads two counters:
+// the pages it freed (see release-memory.ts), and the ledger's checkpoint worker is a whole Node
+// environment. So, after a burst and QUIET_CHECKS whole checks with nothing started and nothing in
+// flight, the worker rests and the pages are released: once per quiet spell, never while a request or
+// stream is running (the release takes a few milliseconds on the event loop). Each check reads two counters:
 // nothing is added per request. Measured 16 s after the bench's warm-up: RSS 127–134 MB against
 // 151–158 MB without it, and the requests after the quiet spell as fast. A compacting full GC first (V8's `gc()` with
 // its last-resort flavor) took RSS to 114 MB but cost ~50 ms and left the next 300 requests ~40%

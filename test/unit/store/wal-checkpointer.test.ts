@@ -54,6 +54,33 @@ describe('the WAL checkpointer', () => {
     expect(log.lines.filter((l) => l.level !== 'info')).toEqual([]);
   });
 
+  it('when resting, checkpoints once more and lets its worker go; commits later bring a new one', async () => {
+    const log = memoryLogger();
+    const cp = startCheckpointer(db, file, log);
+    await until('the worker to take over', () => autocheckpoint() > 1000);
+    const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+    const commit = (n: number) => {
+      for (let i = 0; i < n; i++) {
+        insert.run('x'.repeat(500));
+        cp.committed();
+      }
+    };
+    // Fewer commits than a checkpoint is due after: the rows are still only in the WAL.
+    const first = statSync(file).size;
+    commit(100);
+    expect(statSync(file).size).toBe(first);
+    await cp.rest();
+    expect(statSync(file).size).toBeGreaterThan(first + 40_000);
+
+    // Quiet and resting, then a burst: a new worker backfills it (SQLite's own mark is still far off).
+    const second = statSync(file).size;
+    commit(300);
+    await until('the new worker to checkpoint', () => statSync(file).size > second + 100_000);
+    await cp.stop();
+    expect(autocheckpoint()).toBe(1000);
+    expect(log.lines.filter((l) => l.level !== 'info')).toEqual([]);
+  });
+
   it('gives checkpointing back to SQLite, and says so, when its worker cannot open the database', async () => {
     const log = memoryLogger();
     const cp = startCheckpointer(db, join(dir, 'missing.db'), log);
