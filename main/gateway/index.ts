@@ -26,6 +26,9 @@ import { KeysRepo } from './store/keys-repo.ts';
 import { SpendRepo } from './store/spend-repo.ts';
 import { CredentialsRepo } from './store/credentials-repo.ts';
 import { BudgetBook } from './budget/budget-book.ts';
+import { replayJournals } from './budget/journal-replay.ts';
+import { SettlementJournal } from './budget/settlement-journal.ts';
+import { JournalStateRepo } from './store/journal-state-repo.ts';
 import { RateLimiter } from './budget/rate-limiter.ts';
 import { EventBus } from './events.ts';
 import { startBackgroundProbes } from './routing/background-probes.ts';
@@ -122,6 +125,17 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const released = keysRepo.releaseAllReservations();
   if (released > 0) log.info(`released the reservations of ${released} key(s) left by an earlier run`);
   const requestLog = new RequestLogRepo(db);
+  const journalState = new JournalStateRepo(db);
+  const journalDir = join(opts.dataDir, 'journal');
+  replayJournals(journalDir, { keys: keysRepo, log: requestLog, state: journalState }, log);
+  let journal: SettlementJournal | undefined;
+  try {
+    journal = new SettlementJournal(journalDir);
+  } catch (err) {
+    log.warn(
+      `no settlement journal (each request's settlement goes to the database directly): ${String(err)}`,
+    );
+  }
   const events = new EventBus();
   const health = new DeploymentHealth(clock);
   health.onCooldown((id, cooling, reason) => {
@@ -132,7 +146,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   });
   const book = new BudgetBook(keysRepo, requestLog, events, clock, {
     ledger: opts.ledger ?? true,
-    afterCommit: () => checkpointer.committed(),
+    afterCommit: (batches) => checkpointer.committed(batches),
+    journal: journal && { file: journal, state: journalState },
+    warn: (m) => log.warn(m),
   });
   const runtime: GatewayRuntime = new GatewayRuntime({
     loaded,
@@ -232,6 +248,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   } catch (err) {
     watcher?.close();
     reclaim.stop();
+    book.close();
     await checkpointer.stop();
     db.close();
     throw err;
@@ -264,7 +281,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       await closed;
       // Requests wait for their own commit; this is whatever a request cut off by the drain left queued.
       try {
-        book.flush();
+        book.close();
       } catch (err) {
         log.error(`shutdown: the last settlements could not be written: ${String(err)}`);
       }

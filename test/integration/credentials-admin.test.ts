@@ -78,9 +78,11 @@ describe('keychain.status', () => {
     expect(set.body.error.message).toMatch(/Cannot store credentials.*os\.environ\/NAME/);
     expect(JSON.stringify(set.body)).not.toContain(KEY_A);
     expect((await admin.post('/admin/credential.delete', { name: 'vendor' })).status).toBe(409);
-    // Not written anywhere instead: no file in the data dir holds it.
-    for (const f of readdirSync(gw.dataDir)) {
-      expect({ f, has: readFileSync(join(gw.dataDir, f)).includes(KEY_A) }).toEqual({ f, has: false });
+    // Not written anywhere instead: no file in the data dir (or below it) holds it.
+    for (const e of readdirSync(gw.dataDir, { recursive: true, withFileTypes: true })) {
+      if (!e.isFile()) continue;
+      const f = join(e.parentPath, e.name);
+      expect({ f, has: readFileSync(f).includes(KEY_A) }).toEqual({ f, has: false });
     }
   });
 });

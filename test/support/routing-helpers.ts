@@ -35,6 +35,7 @@ export async function pool<T>(
 }
 
 export function allRows(gw: TestGateway, limit = 100_000): RequestLogRow[] {
+  gw.runtime.book.flush();
   const db = openDatabase(join(gw.dataDir, 'switchyard.db'));
   try {
     return new RequestLogRepo(db).list({ limit });

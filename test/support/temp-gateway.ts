@@ -10,7 +10,10 @@ import { RequestLogRepo, type RequestLogRow } from '../../main/gateway/store/req
 export interface TestGateway extends Gateway {
   dataDir: string;
   logs: { level: string; message: string }[];
-  /** Ledger rows, newest first, read through a separate connection (as another process would). */
+  /**
+   * Ledger rows, newest first, read through a separate connection once the gateway has written what it
+   * journaled (another process sees them within the journal's APPLY_MS).
+   */
   rows(): RequestLogRow[];
   writeConfig(text: string): void;
 }
@@ -43,6 +46,7 @@ export async function startTestGateway(
     dataDir,
     logs: logger.lines,
     rows() {
+      gw.runtime.book.flush();
       const db = openDatabase(join(dataDir, 'switchyard.db'));
       try {
         return new RequestLogRepo(db).list({ limit: 1000 });

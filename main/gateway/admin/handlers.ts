@@ -14,7 +14,7 @@ import { usageHandlers } from './usage-handlers.ts';
 export type { AdminDeps, AdminHandlers };
 
 export function createAdminHandlers(deps: AdminDeps): AdminHandlers {
-  return {
+  const handlers: AdminHandlers = {
     ...keyHandlers(deps),
     ...spendHandlers(deps),
     ...routerHandlers(deps),
@@ -25,4 +25,18 @@ export function createAdminHandlers(deps: AdminDeps): AdminHandlers {
     ...gatewayHandlers(deps),
     ...settingsHandlers(deps),
   };
+  // Settled requests reach SQLite in batches (budget/settlement-writer.ts): every operation sees them
+  // all, and writes after them, as if each had been written when it settled.
+  const wrapped: Record<string, (input: never) => unknown> = {};
+  for (const [op, handler] of Object.entries(handlers) as [string, (input: never) => unknown][]) {
+    wrapped[op] = (input) => {
+      try {
+        deps.runtime.book.flush();
+      } catch (err) {
+        deps.runtime.log.warn(`settled requests could not be written before '${op}': ${String(err)}`);
+      }
+      return handler(input);
+    };
+  }
+  return wrapped as AdminHandlers;
 }

@@ -3,16 +3,21 @@
 // ledger row. One process owns the database, so each key's spend and reservations are held in memory
 // (loaded from SQLite on first use): a reservation is a synchronous check-and-add with nothing to
 // interleave, and never touches the disk (the start discards stored reservations anyway). Settlements
-// are written by group commit (group-commit.ts): the ledger rows and key spends of one event-loop turn in
-// one transaction, with the key's reservations as they stand, which `reserved` on disk reports.
+// are written by group commit (group-commit.ts): the ledger rows and key spends of one event-loop turn
+// as one batch, made durable in the settlement journal and written to SQLite in one transaction with
+// other batches (settlement-writer.ts), with the key's reservations as they stand then, which
+// `reserved` on disk reports.
 import { GatewayError } from '../errors.ts';
-import type { EventBus, BudgetThresholdEvent } from '../events.ts';
+import type { EventBus } from '../events.ts';
 import { parseDuration, periodEnd, periodStartFor, type Duration } from '../keys/budget-period.ts';
 import type { EffectiveKey } from '../keys/effective-key.ts';
 import type { BudgetState, KeysRepo } from '../store/keys-repo.ts';
 import type { RequestLogRepo, RequestLogRow } from '../store/request-log-repo.ts';
+import type { JournalStateRepo } from '../store/journal-state-repo.ts';
 import { GroupCommit } from './group-commit.ts';
-import { crossedThresholds, newBatch, writeBatch, type Batch, type KeyChange } from './settlement-batch.ts';
+import { crossedThresholds, newBatch, type Batch, type KeyChange } from './settlement-batch.ts';
+import type { SettlementJournal } from './settlement-journal.ts';
+import { SettlementWriter } from './settlement-writer.ts';
 
 /** The most a request can cost: its prompt, plus every completion token it may produce. */
 export interface WorstCase {
@@ -43,8 +48,14 @@ const RESERVED_EPSILON = 1e-12;
 export interface BudgetBookOptions {
   /** Write a request_log row per request (default true). Off, keys still settle. */
   ledger?: boolean;
-  /** Called after each committed batch (the WAL checkpointer counts them). */
-  afterCommit?: () => void;
+  /** Called after each SQLite commit with the batches it held (the WAL checkpointer counts them). */
+  afterCommit?: (batches: number) => void;
+  /**
+   * Where batches are made durable before SQLite has them (settlement-journal.ts). Without one, each
+   * batch is its own SQLite transaction.
+   */
+  journal?: { file: SettlementJournal; state: JournalStateRepo };
+  warn?: (message: string) => void;
 }
 
 const usd = (n: number) => `$${n.toFixed(n < 1 ? 4 : 2)}`;
@@ -52,11 +63,10 @@ const SETTLED: Promise<void> = Promise.resolve();
 
 export class BudgetBook {
   readonly #keys: KeysRepo;
-  readonly #log: RequestLogRepo;
   readonly #events: EventBus;
   readonly #clock: () => number;
   readonly #ledger: boolean;
-  readonly #afterCommit: (() => void) | undefined;
+  readonly #writer: SettlementWriter;
   /** Each key's budget as it stands, reservations included: the truth, which the disk follows. */
   readonly #state = new Map<string, BudgetState>();
   readonly #durations = new Map<string, Duration | undefined>();
@@ -77,11 +87,17 @@ export class BudgetBook {
     opts: BudgetBookOptions = {},
   ) {
     this.#keys = keys;
-    this.#log = log;
     this.#events = events;
     this.#clock = clock;
     this.#ledger = opts.ledger ?? true;
-    this.#afterCommit = opts.afterCommit;
+    this.#writer = new SettlementWriter({
+      keys,
+      log,
+      journal: opts.journal,
+      reservedOf: (id) => this.#state.get(id)?.reserved ?? 0,
+      afterCommit: opts.afterCommit,
+      warn: opts.warn ?? (() => {}),
+    });
     this.#commits = new GroupCommit<Batch>(newBatch, (batch) => this.#commit(batch));
   }
 
@@ -116,9 +132,9 @@ export class BudgetBook {
   /**
    * One process owns the database, so the memory is the truth. Should another process write to it anyway
    * (a second copy started on the same data folder), its commits change PRAGMA data_version: then, at
-   * most every REFRESH_MS and with nothing of ours waiting to be written, spend and periods are read
-   * again. Costs always reach the disk as increments, so neither process's are lost; budgets are exact
-   * within a process and only as fresh as REFRESH_MS across two.
+   * most every REFRESH_MS, ours are written first and then spend and periods are read again. Costs
+   * always reach the disk as increments, so neither process's are lost; budgets are exact within a
+   * process and only as fresh as REFRESH_MS across two.
    */
   #refresh(): void {
     const t = performance.now();
@@ -126,9 +142,17 @@ export class BudgetBook {
     this.#checkedAt = t;
     const version = this.#keys.dataVersion();
     if (version === this.#version) return;
-    const first = this.#version === undefined;
+    if (this.#version === undefined) {
+      this.#version = version;
+      return;
+    }
+    try {
+      this.#writer.flush();
+    } catch {
+      // Ours cannot be written yet: reading the disk now would drop them from memory. Next time.
+      return;
+    }
     this.#version = version;
-    if (first) return;
     for (const [id, st] of this.#state) {
       const stored = this.#keys.budgetState(id);
       if (stored) Object.assign(st, { ...stored, reserved: st.reserved });
@@ -243,16 +267,26 @@ export class BudgetBook {
     return this.#commits.join().done;
   }
 
-  /** Like settleBatched(), committed before it returns (with anything else waiting): off the request path. */
+  /** Like settleBatched(), in SQLite before it returns (with anything else waiting): off the request path. */
   settle(key: EffectiveKey | undefined, reservation: Reservation | undefined, row: RequestLogRow): void {
     if (!key && !this.#ledger) return;
     this.#charge(key, reservation, row);
-    this.#commits.flush();
+    this.flush();
   }
 
-  /** Commits whatever is waiting now (shutdown, before the database closes). */
+  /**
+   * Writes everything settled so far into SQLite now: before a read of the ledger or of spend on disk,
+   * and at shutdown. Throws if the transaction failed (what was journaled stays journaled).
+   */
   flush(): void {
     this.#commits.flush();
+    this.#writer.flush();
+  }
+
+  /** Shutdown, before the database closes: flushes and removes the journal file (kept if that failed). */
+  close(): void {
+    this.#commits.flush();
+    this.#writer.close();
   }
 
   #charge(key: EffectiveKey | undefined, reservation: Reservation | undefined, row: RequestLogRow): void {
@@ -277,18 +311,25 @@ export class BudgetBook {
   #thresholds(key: EffectiveKey, st: BudgetState, now: number, batch: Batch): void {
     for (const alert of crossedThresholds(key, st, now)) {
       if (this.#fired.has(alert.tag)) continue;
-      if (this.#fired.size > 10_000) this.#fired.clear();
+      if (this.#fired.size > 10_000) {
+        // Forgetting must not forget an alert that is journaled but not yet in key_alerts.
+        try {
+          this.#writer.flush();
+          this.#fired.clear();
+        } catch {
+          // kept: cleared once the database takes the journal
+        }
+      }
       this.#fired.add(alert.tag);
+      // Asked once per threshold and period in a process: whether an earlier run fired it already.
+      if (this.#keys.alertFired(alert.keyId, alert.periodStart, alert.event.threshold)) continue;
       batch.alerts.push(alert);
     }
   }
 
   #commit(batch: Batch): void {
-    let fired: BudgetThresholdEvent[];
     try {
-      fired = this.#keys.transaction(() =>
-        writeBatch(this.#keys, this.#log, batch, (id) => this.#state.get(id)?.reserved ?? 0),
-      );
+      this.#writer.write(batch);
     } catch (err) {
       // Nothing of the batch is on disk: its costs come off the keys again, as a failed settlement
       // transaction left them before, and its thresholds may fire later.
@@ -300,8 +341,8 @@ export class BudgetBook {
       for (const a of batch.alerts) this.#fired.delete(a.tag);
       throw err;
     }
-    this.#afterCommit?.();
-    for (const e of fired) this.#events.emit(e);
+    // Durable in the journal: it has fired, whenever key_alerts gets it.
+    for (const a of batch.alerts) this.#events.emit(a.event);
   }
 }
 

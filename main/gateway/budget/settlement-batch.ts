@@ -64,23 +64,19 @@ export function crossedThresholds(key: EffectiveKey, st: BudgetState, now: numbe
 }
 
 /**
- * Writes a batch; call inside one transaction. Returns the threshold events that fired for the first
- * time (the key_alerts table remembers across restarts), to emit once the transaction has committed.
+ * Writes a batch; call inside one transaction. Its alerts were emitted when it was journaled: key_alerts
+ * remembers them, so that a later run does not fire them again in the same period.
  */
 export function writeBatch(
   keys: KeysRepo,
   log: RequestLogRepo,
   batch: Batch,
   reservedOf: (keyId: string) => number,
-): BudgetThresholdEvent[] {
+): void {
   log.insertMany(batch.rows);
   for (const [id, change] of batch.keys) {
     if (change.period) keys.setPeriod(id, change.period, change.period.reset);
     keys.addSpend(id, change.costSinceRoll, change.cost, reservedOf(id), change.lastUsedAt);
   }
-  const fired: BudgetThresholdEvent[] = [];
-  for (const a of batch.alerts) {
-    if (keys.markAlert(a.keyId, a.periodStart, a.event.threshold, a.at)) fired.push(a.event);
-  }
-  return fired;
+  for (const a of batch.alerts) keys.markAlert(a.keyId, a.periodStart, a.event.threshold, a.at);
 }

@@ -123,6 +123,7 @@ export class KeysRepo {
   readonly #setPeriod;
   readonly #dataVersion;
   readonly #alert;
+  readonly #alertFired;
   readonly #tx;
 
   constructor(db: Db) {
@@ -144,6 +145,9 @@ export class KeysRepo {
     this.#alert = db.prepare(
       'INSERT OR IGNORE INTO key_alerts (key_id, period_start, threshold, fired_at) VALUES (?, ?, ?, ?)',
     );
+    this.#alertFired = db
+      .prepare('SELECT 1 FROM key_alerts WHERE key_id = ? AND period_start = ? AND threshold = ?')
+      .pluck();
     // Built once: better-sqlite3's db.transaction() makes a new wrapper (several closures) per call.
     this.#tx = db.transaction((fn: () => unknown) => fn());
   }
@@ -222,6 +226,11 @@ export class KeysRepo {
   /** Changes when another connection commits (another process on this file): see BudgetBook. */
   dataVersion(): number {
     return this.#dataVersion.get() as number;
+  }
+
+  /** Whether a threshold has fired in a period. */
+  alertFired(id: string, periodStart: number, threshold: string): boolean {
+    return this.#alertFired.get(id, periodStart, threshold) !== undefined;
   }
 
   /** Records that a threshold fired in a period; false when it already had. */

@@ -14,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger.ts';
 import type { Db } from './db.ts';
 
-/** Commits between checkpoints: at ~7 pages per commit, about SQLite's default of 1,000 pages. */
+/** Batches between checkpoints: at ~7 pages per batch, about SQLite's default of 1,000 pages. */
 const CHECKPOINT_EVERY = 128;
 /** SQLite's default (pages), restored when the worker is not running. */
 const DEFAULT_AUTOCHECKPOINT = 1000;
@@ -43,8 +43,11 @@ parentPort.postMessage('ready');
 `;
 
 export interface Checkpointer {
-  /** Counts a commit of the main connection (the worker checkpoints every CHECKPOINT_EVERY). */
-  committed(): void;
+  /**
+   * Counts a commit of the main connection, as the settlement batches it held (a batch is about one
+   * commit's worth of pages): the worker checkpoints every CHECKPOINT_EVERY.
+   */
+  committed(batches?: number): void;
   /**
    * The gateway is quiet: checkpoint what the WAL holds and let the worker exit. The next checkpoint
    * due starts a new one. Resolves once it has exited.
@@ -136,8 +139,9 @@ export function startCheckpointer(db: Db, file: string, log: Logger): Checkpoint
 
   spawn();
   return {
-    committed() {
-      if (++commits < CHECKPOINT_EVERY || failed || stopped) return;
+    committed(batches = 1) {
+      commits += batches;
+      if (commits < CHECKPOINT_EVERY || failed || stopped) return;
       commits = 0;
       if (!current) spawn();
       if (current?.ready) current.worker.postMessage('checkpoint');

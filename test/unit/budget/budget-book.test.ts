@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BudgetBook } from '../../../main/gateway/budget/budget-book.ts';
 import { EventBus, type GatewayEvent } from '../../../main/gateway/events.ts';
-import { effectiveKey, type EffectiveKey } from '../../../main/gateway/keys/effective-key.ts';
+import type { EffectiveKey } from '../../../main/gateway/keys/effective-key.ts';
 import { openDatabase, type Db } from '../../../main/gateway/store/db.ts';
 import { KeysRepo, type KeyRow } from '../../../main/gateway/store/keys-repo.ts';
 import { RequestLogRepo, type RequestLogRow } from '../../../main/gateway/store/request-log-repo.ts';
+import { insertKey, ledgerRow } from '../../support/budget-fixtures.ts';
 
 let dir: string;
 let db: Db;
@@ -40,64 +41,8 @@ function book(opts: { ledger?: boolean } = {}): BudgetBook {
   return new BudgetBook(keys, log, bus, () => now, opts);
 }
 
-function key(settings: Partial<KeyRow> = {}): EffectiveKey {
-  const row: KeyRow = {
-    id: `key_${Math.random().toString(16).slice(2)}`,
-    token: `t_${Math.random()}`,
-    key_name: 'sk-…test',
-    key_alias: null,
-    models: [],
-    plan: null,
-    max_budget: null,
-    soft_budget: null,
-    budget_duration: null,
-    period_duration: null,
-    period_start: START,
-    budget_reset_at: null,
-    spend: 0,
-    reserved: 0,
-    total_spend: 0,
-    tpm_limit: null,
-    rpm_limit: null,
-    max_parallel_requests: null,
-    budget_fallback: null,
-    expires: null,
-    blocked: false,
-    metadata: {},
-    created_at: START,
-    updated_at: START,
-    last_used_at: null,
-    deleted_at: null,
-    ...settings,
-  };
-  keys.insert(row);
-  return effectiveKey(row, new Map());
-}
-
-let n = 0;
-function row(keyId: string | null, cost: number): RequestLogRow {
-  return {
-    id: `req_test_${n++}`,
-    ts: now,
-    key_id: keyId,
-    endpoint: 'chat.completions',
-    alias: 'cloud',
-    provider: 'openai',
-    deployment_id: 'cloud',
-    model: 'gpt-4o-mini',
-    status: 200,
-    error_code: null,
-    prompt_tokens: 10,
-    completion_tokens: 20,
-    estimated: false,
-    cost_usd: cost,
-    latency_ms: 1,
-    ttft_ms: 1,
-    streamed: false,
-    attempts: [],
-    tags: [],
-  };
-}
+const key = (settings: Partial<KeyRow> = {}): EffectiveKey => insertKey(keys, START, settings);
+const row = (keyId: string | null, cost: number): RequestLogRow => ledgerRow(keyId, cost, now);
 
 /** What another process sees: a fresh connection to the same file. */
 function onDisk(keyId: string) {

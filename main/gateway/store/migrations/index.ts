@@ -114,4 +114,17 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP INDEX request_log_alias_ts;
     `,
   },
+  {
+    version: 6,
+    // Settlements go to a journal file first (budget/settlement-journal.ts) and into SQLite in batches.
+    // The last batch of each journal that SQLite has, written in the same transaction as the batch:
+    // after a crash between that commit and the file being emptied, a replay skips what is here.
+    name: 'settlement journals',
+    sql: `
+      CREATE TABLE settlement_journals (
+        name        TEXT PRIMARY KEY,
+        applied_seq INTEGER NOT NULL
+      );
+    `,
+  },
 ];
