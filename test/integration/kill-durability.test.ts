@@ -5,6 +5,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rowIds } from '../../main/gateway/budget/settlement-batch.ts';
 import { readJournal } from '../../main/gateway/budget/settlement-journal.ts';
 import { openDatabase } from '../../main/gateway/store/db.ts';
 import { startFakeOpenAI, type FakeUpstream } from '../support/fake-openai.ts';
@@ -170,7 +171,7 @@ describe('kill -9 under load', () => {
       }
       const journaled = readdirSync(join(dir, 'data', 'journal'))
         .flatMap((f) => readJournal(join(dir, 'data', 'journal', f)))
-        .flatMap((j) => j.batch.rows.map((r) => r.id));
+        .flatMap((j) => rowIds(j.batch));
       const onlyJournaled = completed.filter((o) => !inDbAtDeath.has(o.id!));
       // Every completed response is in one or the other.
       expect(onlyJournaled.filter((o) => !journaled.includes(o.id!)).map((o) => o.id)).toEqual([]);

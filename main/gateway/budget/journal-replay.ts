@@ -6,7 +6,7 @@ import type { Logger } from '../logger.ts';
 import type { JournalStateRepo } from '../store/journal-state-repo.ts';
 import type { KeysRepo } from '../store/keys-repo.ts';
 import type { RequestLogRepo } from '../store/request-log-repo.ts';
-import { writeBatch } from './settlement-batch.ts';
+import { rowCount, writeBatches } from './settlement-batch.ts';
 import { orphanJournals, readJournal, removeJournal } from './settlement-journal.ts';
 
 export interface Replayed {
@@ -27,14 +27,10 @@ export function replayJournals(
     try {
       done = keys.transaction(() => {
         const applied = state.appliedSeq(file.name);
-        const n: Replayed = { batches: 0, rows: 0 };
-        for (const j of batches) {
-          if (j.seq <= applied) continue;
-          // Nothing of a dead process is in flight: no reservation is written back.
-          writeBatch(keys, log, j.batch, () => 0);
-          n.batches++;
-          n.rows += j.batch.rows.length;
-        }
+        const left = batches.filter((j) => j.seq > applied).map((j) => j.batch);
+        // Nothing of a dead process is in flight: no reservation is written back.
+        writeBatches(keys, log, left, () => 0);
+        const n: Replayed = { batches: left.length, rows: left.reduce((sum, b) => sum + rowCount(b), 0) };
         if (batches.length > 0) state.setApplied(file.name, batches.at(-1)!.seq);
         return n;
       });

@@ -3,7 +3,7 @@
 import type { BudgetThresholdEvent } from '../events.ts';
 import type { EffectiveKey } from '../keys/effective-key.ts';
 import type { BudgetState, KeysRepo } from '../store/keys-repo.ts';
-import type { RequestLogRepo, RequestLogRow } from '../store/request-log-repo.ts';
+import { ROW_VALUES, rowValues, type RequestLogRepo, type RequestLogRow } from '../store/request-log-repo.ts';
 
 export interface KeyChange {
   /** Settled since the last write: what total_spend grows by. */
@@ -31,6 +31,29 @@ export interface Batch {
 }
 
 export const newBatch = (): Batch => ({ rows: [], keys: new Map(), alerts: [] });
+
+/**
+ * A batch as it is journaled and kept until SQLite has it: the rows as their INSERT values (a flat list
+ * of strings and numbers: cheaper to serialise, and fewer objects held than rows with their attempt
+ * and tag arrays).
+ */
+export interface WrittenBatch {
+  values: unknown[];
+  keys: [string, KeyChange][];
+  alerts: Alert[];
+}
+
+export function written(batch: Batch): WrittenBatch {
+  const values: unknown[] = [];
+  for (const row of batch.rows) rowValues(row, values);
+  return { values, keys: [...batch.keys], alerts: batch.alerts };
+}
+
+export const rowCount = (w: WrittenBatch): number => w.values.length / ROW_VALUES;
+
+/** The request ids of a written batch's rows. */
+export const rowIds = (w: WrittenBatch): string[] =>
+  w.values.filter((_, i) => i % ROW_VALUES === 0) as string[];
 
 /** The thresholds a key's spend is at or past (each fires once per period: the caller dedupes). */
 export function crossedThresholds(key: EffectiveKey, st: BudgetState, now: number): Alert[] {
@@ -64,19 +87,49 @@ export function crossedThresholds(key: EffectiveKey, st: BudgetState, now: numbe
 }
 
 /**
- * Writes a batch; call inside one transaction. Its alerts were emitted when it was journaled: key_alerts
- * remembers them, so that a later run does not fire them again in the same period.
+ * Writes batches, in order; call inside one transaction. All their rows go in as few INSERTs as
+ * possible, and each key's costs as one UPDATE (one per period where a period changes in between).
+ * Their alerts were emitted when they were journaled: key_alerts remembers them, so that a later run
+ * does not fire them again in the same period.
  */
-export function writeBatch(
+export function writeBatches(
   keys: KeysRepo,
   log: RequestLogRepo,
-  batch: Batch,
+  batches: readonly WrittenBatch[],
   reservedOf: (keyId: string) => number,
 ): void {
-  log.insertMany(batch.rows);
-  for (const [id, change] of batch.keys) {
-    if (change.period) keys.setPeriod(id, change.period, change.period.reset);
-    keys.addSpend(id, change.costSinceRoll, change.cost, reservedOf(id), change.lastUsedAt);
+  const values = batches.length === 1 ? batches[0]!.values : batches.flatMap((b) => b.values);
+  log.insertValues(values);
+  const costs = new Map<string, Omit<KeyChange, 'period'>>();
+  const charge = (id: string) => {
+    const c = costs.get(id);
+    if (!c) return;
+    keys.addSpend(id, c.costSinceRoll, c.cost, reservedOf(id), c.lastUsedAt);
+    costs.delete(id);
+  };
+  for (const batch of batches) {
+    for (const [id, change] of batch.keys) {
+      if (change.period) {
+        // What was charged before the new period goes in before its spend resets.
+        charge(id);
+        keys.setPeriod(id, change.period, change.period.reset);
+      }
+      const c = costs.get(id);
+      if (!c) {
+        costs.set(id, {
+          cost: change.cost,
+          costSinceRoll: change.costSinceRoll,
+          lastUsedAt: change.lastUsedAt,
+        });
+        continue;
+      }
+      c.cost += change.cost;
+      c.costSinceRoll += change.costSinceRoll;
+      c.lastUsedAt = change.lastUsedAt ?? c.lastUsedAt;
+    }
   }
-  for (const a of batch.alerts) keys.markAlert(a.keyId, a.periodStart, a.event.threshold, a.at);
+  for (const id of [...costs.keys()]) charge(id);
+  for (const batch of batches) {
+    for (const a of batch.alerts) keys.markAlert(a.keyId, a.periodStart, a.event.threshold, a.at);
+  }
 }

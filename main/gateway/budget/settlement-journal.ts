@@ -18,18 +18,17 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import type { Batch, KeyChange, Alert } from './settlement-batch.ts';
-import type { RequestLogRow } from '../store/request-log-repo.ts';
+import type { KeyChange, Alert, WrittenBatch } from './settlement-batch.ts';
 
 /** A batch as a line holds it, with its place in its file's order. */
 export interface JournaledBatch {
   seq: number;
-  batch: Batch;
+  batch: WrittenBatch;
 }
 
 interface Line {
   s: number;
-  r: RequestLogRow[];
+  v: unknown[];
   k: [string, KeyChange][];
   a: Alert[];
 }
@@ -57,10 +56,10 @@ export class SettlementJournal {
   }
 
   /** Appends the batch as one line; when this returns it survives the process. Returns its seq. */
-  append(batch: Batch): number {
+  append(batch: WrittenBatch): number {
     if (this.#fd === undefined) throw new Error('the settlement journal is closed');
     const seq = this.#seq + 1;
-    const line: Line = { s: seq, r: batch.rows, k: [...batch.keys], a: batch.alerts };
+    const line: Line = { s: seq, v: batch.values, k: batch.keys, a: batch.alerts };
     const bytes = Buffer.from(JSON.stringify(line) + '\n');
     let written = 0;
     try {
@@ -110,7 +109,7 @@ export function readJournal(path: string): JournaledBatch[] {
       start = end + 1;
       continue;
     }
-    out.push({ seq: line.s, batch: { rows: line.r, keys: new Map(line.k), alerts: line.a } });
+    out.push({ seq: line.s, batch: { values: line.v, keys: line.k, alerts: line.a } });
     start = end + 1;
   }
   return out;

@@ -63,12 +63,14 @@ export interface RequestLogQuery {
 const COLUMNS = `id, ts, key_id, endpoint, alias, provider, deployment_id, model, status, error_code,
   prompt_tokens, completion_tokens, estimated, cost_usd, latency_ms, ttft_ms, streamed, attempts, attempt_chain, tags,
   cache_read_tokens, cache_write_tokens, cost_source`;
-const PLACEHOLDERS = `(${Array.from({ length: 23 }, () => '?').join(', ')})`;
+/** Values per row, in COLUMNS order. */
+export const ROW_VALUES = 23;
+const PLACEHOLDERS = `(${Array.from({ length: ROW_VALUES }, () => '?').join(', ')})`;
 /** Rows per INSERT statement when writing a batch: one statement for many rows costs less per row. */
 const MAX_ROWS_PER_INSERT = 16;
 
-/** A row as the INSERT's positional parameters, in COLUMNS order. */
-function params(row: RequestLogRow, out: unknown[]): void {
+/** Appends a row as the INSERT's ROW_VALUES positional parameters, in COLUMNS order. */
+export function rowValues(row: RequestLogRow, out: unknown[]): void {
   out.push(
     row.id,
     row.ts,
@@ -119,11 +121,17 @@ export class RequestLogRepo {
 
   /** Writes rows with as few statements as possible; call inside a transaction to make them one write. */
   insertMany(rows: readonly RequestLogRow[]): void {
-    for (let at = 0; at < rows.length; at += MAX_ROWS_PER_INSERT) {
-      const chunk = rows.slice(at, at + MAX_ROWS_PER_INSERT);
-      const values: unknown[] = [];
-      for (const row of chunk) params(row, values);
-      this.#insertFor(chunk.length).run(values);
+    const values: unknown[] = [];
+    for (const row of rows) rowValues(row, values);
+    this.insertValues(values);
+  }
+
+  /** Writes rows given as rowValues() (ROW_VALUES per row), as insertMany() does. */
+  insertValues(values: readonly unknown[]): void {
+    const per = MAX_ROWS_PER_INSERT * ROW_VALUES;
+    for (let at = 0; at < values.length; at += per) {
+      const chunk = at === 0 && values.length <= per ? values : values.slice(at, at + per);
+      this.#insertFor(chunk.length / ROW_VALUES).run(chunk);
     }
   }
 

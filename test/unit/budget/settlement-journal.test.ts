@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BudgetBook } from '../../../main/gateway/budget/budget-book.ts';
 import { replayJournals } from '../../../main/gateway/budget/journal-replay.ts';
-import { newBatch, writeBatch } from '../../../main/gateway/budget/settlement-batch.ts';
+import { newBatch, rowIds, writeBatches, written } from '../../../main/gateway/budget/settlement-batch.ts';
 import {
   orphanJournals,
   readJournal,
@@ -40,6 +40,7 @@ let keys: KeysRepo;
 let log: RequestLogRepo;
 let state: JournalStateRepo;
 let events: GatewayEvent[];
+let now: number;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'settlement-journal-'));
@@ -49,6 +50,7 @@ beforeEach(() => {
   log = new RequestLogRepo(db);
   state = new JournalStateRepo(db);
   events = [];
+  now = START;
 });
 
 afterEach(() => {
@@ -59,7 +61,7 @@ afterEach(() => {
 function journaledBook(file = new SettlementJournal(jdir)) {
   const bus = new EventBus();
   bus.on((e) => events.push(e));
-  const book = new BudgetBook(keys, log, bus, () => START, { journal: { file, state } });
+  const book = new BudgetBook(keys, log, bus, () => now, { journal: { file, state } });
   return { book, file };
 }
 
@@ -87,29 +89,28 @@ describe('the journal file', () => {
     const first = newBatch();
     first.rows.push(ledgerRow(k.row.id, 0.5, START));
     first.keys.set(k.row.id, { cost: 0.5, costSinceRoll: 0.5, period: undefined, lastUsedAt: START });
-    expect(j.append(first)).toBe(1);
+    expect(j.append(written(first))).toBe(1);
     appendFileSync(j.path, 'not json\n');
     const second = newBatch();
     second.rows.push(ledgerRow(null, 0, START), ledgerRow(null, 0, START));
-    expect(j.append(second)).toBe(2);
+    expect(j.append(written(second))).toBe(2);
     // The process died inside a write: no line break, so no response waited on it.
     appendFileSync(j.path, '{"s":3,"r":[{"id":"torn"');
 
     const read = readJournal(j.path);
     expect(read.map((b) => b.seq)).toEqual([1, 2]);
-    expect(read[0]!.batch.rows).toEqual(first.rows);
-    expect(read[0]!.batch.keys.get(k.row.id)).toEqual(first.keys.get(k.row.id));
-    expect(read[1]!.batch.rows.map((r) => r.id)).toEqual(second.rows.map((r) => r.id));
+    expect(read[0]!.batch).toEqual(written(first));
+    expect(rowIds(read[1]!.batch)).toEqual(second.rows.map((r) => r.id));
     j.close();
   });
 
   it('is emptied by clear(), and the next line starts the file again', () => {
     const j = new SettlementJournal(jdir);
-    j.append(newBatch());
+    j.append(written(newBatch()));
     expect(statSync(j.path).size).toBeGreaterThan(0);
     j.clear();
     expect(statSync(j.path).size).toBe(0);
-    expect(j.append(newBatch())).toBe(2);
+    expect(j.append(written(newBatch()))).toBe(2);
     expect(readJournal(j.path).map((b) => b.seq)).toEqual([2]);
     j.close();
     expect(readdirSync(jdir)).toEqual([]);
@@ -136,7 +137,7 @@ describe('a book with a journal', () => {
     const r = ledgerRow(k.row.id, 1.5, START);
     await book.settleBatched(k, undefined, r);
 
-    expect(readJournal(file.path).flatMap((b) => b.batch.rows.map((x) => x.id))).toEqual([r.id]);
+    expect(readJournal(file.path).flatMap((b) => rowIds(b.batch))).toEqual([r.id]);
     expect(onDisk(k.row.id)).toEqual({ spend: 0, total_spend: 0, ids: [] });
     expect(book.current(k)!.spend).toBe(1.5);
 
@@ -146,6 +147,22 @@ describe('a book with a journal', () => {
     expect(state.appliedSeq(file.name)).toBe(1);
     book.close();
     expect(readdirSync(jdir)).toEqual([]);
+  });
+
+  it("writes many batches' costs at once, resetting spend where a key's period rolled between them", async () => {
+    const { book } = journaledBook();
+    const k = insertKey(keys, START, { max_budget: 100, budget_duration: '1h' });
+    await book.settleBatched(k, undefined, ledgerRow(k.row.id, 2, now));
+    await book.settleBatched(k, undefined, ledgerRow(k.row.id, 4, now));
+    now += 3_600_000; // the next hour's period: spend starts again from 0
+    await book.settleBatched(k, undefined, ledgerRow(k.row.id, 3, now));
+    await book.settleBatched(k, undefined, ledgerRow(k.row.id, 1, now));
+    expect(onDisk(k.row.id).ids).toHaveLength(0);
+    book.flush();
+    expect(onDisk(k.row.id)).toMatchObject({ spend: 4, total_spend: 10 });
+    expect(onDisk(k.row.id).ids).toHaveLength(4);
+    expect(book.current(k)!.spend).toBe(4);
+    book.close();
   });
 
   it('writes what is waiting to SQLite on its own, within about 100 ms', async () => {
@@ -202,8 +219,9 @@ describe('replay at start', () => {
         period: undefined,
         lastUsedAt: START,
       });
-      j.append(b);
-      return b;
+      const w = written(b);
+      j.append(w);
+      return w;
     });
     copyFileSync(j.path, join(jdir, `${name}.jsonl`));
     j.close();
@@ -236,7 +254,7 @@ describe('replay at start', () => {
     const batches = deadJournal(rows, name);
     // Batches 1 and 2 were committed, with their seq, and then the process died.
     keys.transaction(() => {
-      for (const b of batches.slice(0, 2)) writeBatch(keys, log, b, () => 0);
+      writeBatches(keys, log, batches.slice(0, 2), () => 0);
       state.setApplied(name, 2);
     });
 
