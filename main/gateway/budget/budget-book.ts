@@ -55,6 +55,8 @@ export interface BudgetBookOptions {
    * batch is its own SQLite transaction.
    */
   journal?: { file: SettlementJournal; state: JournalStateRepo };
+  /** Rows waiting for SQLite past which a batch must go in with them or fail (settlement-writer.ts). */
+  maxUnappliedRows?: number;
   warn?: (message: string) => void;
 }
 
@@ -94,6 +96,7 @@ export class BudgetBook {
       keys,
       log,
       journal: opts.journal,
+      maxUnappliedRows: opts.maxUnappliedRows,
       reservedOf: (id) => this.#state.get(id)?.reserved ?? 0,
       afterCommit: opts.afterCommit,
       warn: opts.warn ?? (() => {}),

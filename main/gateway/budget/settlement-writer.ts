@@ -18,11 +18,19 @@ const APPLY_ROWS = 64;
 const APPLY_MS = 100;
 /** After a failed apply, retries back off to this. */
 const MAX_RETRY_MS = 5_000;
+/**
+ * While SQLite refuses the batches (another process holding a lock for minutes, a broken file), they
+ * wait in memory and in the journal. Past this many rows (~25 MB held) a batch must go into SQLite with
+ * them or fail, as it did before the journal: the request logs the failure, and memory stays bounded.
+ */
+const MAX_UNAPPLIED_ROWS = 100_000;
 
 export interface SettlementWriterOptions {
   keys: KeysRepo;
   log: RequestLogRepo;
   journal?: { file: SettlementJournal; state: JournalStateRepo } | undefined;
+  /** Default MAX_UNAPPLIED_ROWS (tests lower it). */
+  maxUnappliedRows?: number | undefined;
   /** What a key has in flight right now (written beside its spend, for `reserved` on disk). */
   reservedOf: (keyId: string) => number;
   /** After each SQLite commit, with the number of batches it held (the WAL checkpointer counts them). */
@@ -54,7 +62,7 @@ export class SettlementWriter {
   write(batch: Batch): void {
     const w = written(batch);
     const journal = this.#o.journal;
-    if (journal) {
+    if (journal && this.#unappliedRows < (this.#o.maxUnappliedRows ?? MAX_UNAPPLIED_ROWS)) {
       let seq: number | undefined;
       try {
         seq = journal.file.append(w);

@@ -28,6 +28,7 @@ import { JournalStateRepo } from '../../../main/gateway/store/journal-state-repo
 import { KeysRepo } from '../../../main/gateway/store/keys-repo.ts';
 import { RequestLogRepo, type RequestLogRow } from '../../../main/gateway/store/request-log-repo.ts';
 import { insertKey, ledgerRow } from '../../support/budget-fixtures.ts';
+import { waitFor } from '../../support/wait-for.ts';
 
 const START = new Date(2025, 5, 10, 12).getTime();
 /** Above Linux's pid_max: no process has it, so its journal is an orphan. */
@@ -190,6 +191,41 @@ describe('a book with a journal', () => {
     await second.book.settleBatched(k, undefined, ledgerRow(k.row.id, 1, START));
     expect(events.map((e) => e.type === 'budget.threshold' && e.threshold)).toEqual(['80%', '100%']);
     second.book.close();
+  });
+
+  it('keeps batches SQLite refuses, retries them, and past its bound fails new ones instead of holding more', async () => {
+    const warnings: string[] = [];
+    const book = new BudgetBook(keys, log, new EventBus(), () => now, {
+      journal: { file: new SettlementJournal(jdir), state },
+      maxUnappliedRows: 3,
+      warn: (m) => warnings.push(m),
+    });
+    const k = insertKey(keys, START);
+    // Another connection holds the write lock: every apply times out.
+    const other = openDatabase(join(dir, 'switchyard.db'));
+    db.pragma('busy_timeout = 0');
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      const rows = [1, 2, 3].map(() => ledgerRow(k.row.id, 1, now));
+      for (const r of rows) await book.settleBatched(k, undefined, r);
+      await new Promise((r) => setTimeout(r, 150));
+      expect(warnings.some((w) => /could not be written to the database yet \(will retry\)/.test(w))).toBe(
+        true,
+      );
+      // Three rows wait: the fourth may not join them, and fails as a failed commit did.
+      await expect(book.settleBatched(k, undefined, ledgerRow(k.row.id, 1, now))).rejects.toThrow(
+        /locked|busy/i,
+      );
+      expect(book.current(k)!.spend).toBe(3);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    // The lock is gone: the retry writes the three that waited.
+    await waitFor(() => onDisk(k.row.id).ids.length === 3, 'the retry', 5_000);
+    expect(onDisk(k.row.id)).toMatchObject({ spend: 3, total_spend: 3 });
+    expect(onDisk(k.row.id).ids).toHaveLength(3);
+    book.close();
   });
 
   it('writes a batch to SQLite directly when the journal cannot take it', async () => {
