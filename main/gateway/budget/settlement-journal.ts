@@ -102,17 +102,28 @@ export function readJournal(path: string): JournaledBatch[] {
   const out: JournaledBatch[] = [];
   let start = 0;
   for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-    let line: Line;
-    try {
-      line = JSON.parse(text.slice(start, end)) as Line;
-    } catch {
-      start = end + 1;
-      continue;
-    }
-    out.push({ seq: line.s, batch: { values: line.v, keys: line.k, alerts: line.a } });
+    const line = parseLine(text.slice(start, end));
+    if (line) out.push({ seq: line.s, batch: { values: line.v, keys: line.k, alerts: line.a } });
     start = end + 1;
   }
   return out;
+}
+
+function parseLine(text: string): Line | undefined {
+  let line: Partial<Line>;
+  try {
+    line = JSON.parse(text) as Partial<Line>;
+  } catch {
+    return undefined;
+  }
+  const ok =
+    typeof line === 'object' &&
+    line !== null &&
+    typeof line.s === 'number' &&
+    Array.isArray(line.v) &&
+    Array.isArray(line.k) &&
+    Array.isArray(line.a);
+  return ok ? (line as Line) : undefined;
 }
 
 /**

@@ -50,11 +50,6 @@ export class SettlementWriter {
     this.#o = opts;
   }
 
-  /** Journaled batches that SQLite does not have yet. */
-  get pending(): boolean {
-    return this.#unapplied.length > 0;
-  }
-
   /**
    * Makes a batch durable: in the journal, or, without one or when it fails, in SQLite (with whatever
    * the journal holds, in order). Throws only when neither took it: then nothing of it is stored.
@@ -97,6 +92,8 @@ export class SettlementWriter {
   }
 
   #schedule(): void {
+    // After a failure the retry's timer is set: no try per batch (and no warning per batch) until then.
+    if (this.#failures > 0) return;
     if (this.#unappliedRows >= APPLY_ROWS) {
       // The next turn, not this one: the responses this batch held back go out first.
       if (this.#soon) return;
@@ -117,7 +114,7 @@ export class SettlementWriter {
   }
 
   #tryApply(): void {
-    this.#timer = undefined;
+    this.#clearTimer();
     try {
       this.#apply(undefined);
       this.#failures = 0;

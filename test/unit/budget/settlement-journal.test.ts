@@ -84,14 +84,14 @@ function onDisk(keyId: string) {
 }
 
 describe('the journal file', () => {
-  it('reads back each batch in order, leaving out a torn last line and a line that does not parse', () => {
+  it('reads back each batch in order, leaving out a torn last line and lines that are not batches', () => {
     const j = new SettlementJournal(jdir, DEAD_PID);
     const k = insertKey(keys, START);
     const first = newBatch();
     first.rows.push(ledgerRow(k.row.id, 0.5, START));
     first.keys.set(k.row.id, { cost: 0.5, costSinceRoll: 0.5, period: undefined, lastUsedAt: START });
     expect(j.append(written(first))).toBe(1);
-    appendFileSync(j.path, 'not json\n');
+    appendFileSync(j.path, 'not json\n{"s":7}\nnull\n');
     const second = newBatch();
     second.rows.push(ledgerRow(null, 0, START), ledgerRow(null, 0, START));
     expect(j.append(written(second))).toBe(2);
