@@ -18,6 +18,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { ROW_VALUES } from '../store/request-log-repo.ts';
 import type { KeyChange, Alert, WrittenBatch } from './settlement-batch.ts';
 
 /** A batch as a line holds it, with its place in its file's order. */
@@ -121,6 +122,7 @@ function parseLine(text: string): Line | undefined {
     line !== null &&
     typeof line.s === 'number' &&
     Array.isArray(line.v) &&
+    line.v.length % ROW_VALUES === 0 &&
     Array.isArray(line.k) &&
     Array.isArray(line.a);
   return ok ? (line as Line) : undefined;

@@ -91,7 +91,7 @@ describe('the journal file', () => {
     first.rows.push(ledgerRow(k.row.id, 0.5, START));
     first.keys.set(k.row.id, { cost: 0.5, costSinceRoll: 0.5, period: undefined, lastUsedAt: START });
     expect(j.append(written(first))).toBe(1);
-    appendFileSync(j.path, 'not json\n{"s":7}\nnull\n');
+    appendFileSync(j.path, 'not json\n{"s":7}\nnull\n{"s":8,"v":[1,2],"k":[],"a":[]}\n');
     const second = newBatch();
     second.rows.push(ledgerRow(null, 0, START), ledgerRow(null, 0, START));
     expect(j.append(written(second))).toBe(2);
