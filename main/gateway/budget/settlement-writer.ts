@@ -117,7 +117,6 @@ export class SettlementWriter {
     this.#clearTimer();
     try {
       this.#apply(undefined);
-      this.#failures = 0;
     } catch (err) {
       // The batches stay in the journal and in memory: nothing is lost, the next try writes them.
       this.#failures++;
@@ -142,6 +141,8 @@ export class SettlementWriter {
     });
     this.#unapplied = [];
     this.#unappliedRows = 0;
+    // Whichever path got them in (a retry, a read's flush, a batch the journal refused), the backoff ends.
+    this.#failures = 0;
     this.#clearTimer();
     if (journal && list.length > 0) {
       try {

@@ -228,6 +228,28 @@ describe('a book with a journal', () => {
     book.close();
   });
 
+  it('goes back to writing on its own once a flush has got the refused batches in', async () => {
+    const book = new BudgetBook(keys, log, new EventBus(), () => now, {
+      journal: { file: new SettlementJournal(jdir), state },
+    });
+    const k = insertKey(keys, START);
+    const other = openDatabase(join(dir, 'switchyard.db'));
+    db.pragma('busy_timeout = 0');
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      await book.settleBatched(k, undefined, ledgerRow(k.row.id, 1, now));
+      await new Promise((r) => setTimeout(r, 150)); // the first apply fails: a retry is set
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    book.flush(); // as an admin read does, before the retry's turn
+    expect(onDisk(k.row.id).ids).toHaveLength(1);
+    await book.settleBatched(k, undefined, ledgerRow(k.row.id, 1, now));
+    await waitFor(() => onDisk(k.row.id).ids.length === 2, 'the next batch, written on its own', 2_000);
+    book.close();
+  });
+
   it('writes a batch to SQLite directly when the journal cannot take it', async () => {
     const file = new SettlementJournal(jdir);
     const { book } = journaledBook(file);
