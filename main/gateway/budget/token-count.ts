@@ -1,7 +1,8 @@
 // Token counts for requests whose upstream reported no usage, with the o200k_base tokenizer (GPT-4o,
 // GPT-4.1, GPT-5, o-series). For other vendors' models the count is an estimate: their tokenizers differ.
-import type * as O200k from 'gpt-tokenizer/encoding/o200k_base';
 import type { ChatMessage } from '../../../shared/wire/openai-requests.ts';
+import { o200kCounter } from './o200k-counter.ts';
+import { readO200kRanks } from './o200k-ranks.ts';
 import { workerTextCounter } from './tokenizer-worker.ts';
 
 // OpenAI's chat framing, from its cookbook "How to count tokens with tiktoken": every message costs
@@ -23,22 +24,19 @@ export interface Tokenizer {
 
 type TokenInput = string | readonly string[] | readonly number[] | readonly (readonly number[])[];
 
-// Without this, text containing `<|endoftext|>` makes gpt-tokenizer throw; clients may send that text.
-const AS_PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
-
 let loading: Promise<Tokenizer> | undefined;
 
 /**
- * The tokenizer on this thread, loaded on first use. Importing the o200k_base ranks took 90-100 ms and
- * ~75 MB of RSS on Node 24 here (the first count after that ~3 ms). The server counts in a worker instead
- * (tokenizer-worker.ts), which frees that memory when idle; this is its fallback, and what tests compare
- * with. Concurrent first calls share one load.
+ * The tokenizer on this thread, loaded on first use (~20 ms and ~5 MB here). The server counts in a
+ * worker instead (tokenizer-worker.ts), which keeps long counts off the event loop and frees the ranks
+ * when idle; this is its fallback. Concurrent first calls share one load.
  */
 export function loadTokenizer(): Promise<Tokenizer> {
-  loading ??= import('gpt-tokenizer/encoding/o200k_base').then(
-    (encoding: typeof O200k): Tokenizer => ({
-      countText: (text) => (text === '' ? 0 : encoding.countTokens(text, AS_PLAIN_TEXT)),
-    }),
+  loading ??= readO200kRanks().then(
+    (file): Tokenizer => {
+      const count = o200kCounter(file);
+      return { countText: (text) => (text === '' ? 0 : count(text)) };
+    },
     (err: unknown) => {
       loading = undefined; // let a later call retry rather than cache the failure
       throw err;
@@ -84,7 +82,7 @@ export async function countTextTokens(text: string): Promise<number> {
 /**
  * UTF-8 bytes as tokens: an upper bound of every count here, with no tokenizer to load. o200k is a
  * byte-level BPE, so each token stands for at least one byte of the text (special-token text is
- * counted as plain text, see AS_PLAIN_TEXT); the framing and image constants are the same in both.
+ * counted as plain text, see o200kCounter); the framing and image constants are the same in both.
  */
 export const UTF8_BYTES: Tokenizer = { countText: (text) => Buffer.byteLength(text, 'utf8') };
 

@@ -1,30 +1,38 @@
-// Counts o200k tokens in a worker thread that exists only while there is counting to do. The tokenizer's
-// ranks cost ~75 MB of RSS once loaded (measured here), and a gateway needs them only now and then: for a
-// request its upstream reported no usage for (every cancelled request: an autocomplete client cancels on
-// each keystroke), or a reservation the UTF-8 byte bound does not fit. Loaded in the main isolate they
-// would stay for the life of the process; in a worker they go when it exits after IDLE_MS without work.
-// If the worker cannot run (a packaged app that cannot load the module in a worker, say), counting goes
-// back to the main thread and nothing else changes.
-import { createRequire } from 'node:module';
+// Counts o200k tokens in a worker thread that exists only while there is counting to do. A gateway needs
+// a count only now and then: for a request its upstream reported no usage for (every cancelled request:
+// an autocomplete client cancels on each keystroke), or a reservation the UTF-8 byte bound does not fit.
+// A long prompt takes milliseconds to count, which on the main thread would hold up every stream in
+// flight; and the worker's isolate (~11 MB) and ranks (~5 MB) go when it exits after IDLE_MS without
+// work. If the worker cannot run, counting goes back to the main thread and nothing else changes.
 import { Worker } from 'node:worker_threads';
+import { o200kCounter } from './o200k-counter.ts';
+import { readO200kRanks } from './o200k-ranks.ts';
 
-/** How long the worker (and its ~75 MB) stays after its last count. */
+/** How long the worker stays after its last count. */
 export const TOKENIZER_IDLE_MS = 30_000;
 
-// CommonJS, evaluated in the worker: a file of its own would not survive the bundles.
+// CommonJS, evaluated in the worker: a file of its own would not survive the bundles, so the counter's
+// own source text goes in. The ranks come in the first message; counts posted before it wait for it.
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { countTokens } = require(workerData.tokenizer);
-// Special-token text (<|endoftext|>) counted as plain text: clients may send it, and it must not throw.
-const plain = { disallowedSpecial: new Set() };
-parentPort.on('message', ({ id, texts }) => {
+const { parentPort } = require('node:worker_threads');
+const makeCounter = (${o200kCounter.toString()});
+let countText;
+const waiting = [];
+const answer = ({ id, texts }) => {
   try {
     let total = 0;
-    for (const text of texts) total += countTokens(text, plain);
+    for (const text of texts) total += countText(text);
     parentPort.postMessage({ id, total });
   } catch (err) {
     parentPort.postMessage({ id, error: String(err) });
   }
+};
+parentPort.on('message', (m) => {
+  if (m.ranks) {
+    countText = makeCounter(m.ranks); // a file that is not a rank file throws: the worker fails
+    for (const q of waiting.splice(0)) answer(q);
+  } else if (countText) answer(m);
+  else waiting.push(m);
 });
 `;
 
@@ -48,8 +56,8 @@ export interface TextCounter {
 export interface TextCounterOptions {
   /** Default TOKENIZER_IDLE_MS. */
   idleMs?: number;
-  /** The CommonJS module with gpt-tokenizer's countTokens; default o200k_base (tests pass a broken one). */
-  module?: string;
+  /** Reads the o200k rank file; default readO200kRanks (tests pass a broken one). */
+  ranks?: () => Promise<Uint8Array>;
 }
 
 /** `inProcess` counts on this thread; it is used only when no worker can run. */
@@ -101,9 +109,7 @@ export function workerTextCounter(
   const start = (): Worker | undefined => {
     if (worker || broken) return worker;
     try {
-      const tokenizer =
-        opts.module ?? createRequire(import.meta.url).resolve('gpt-tokenizer/encoding/o200k_base');
-      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { tokenizer } });
+      const w = new Worker(WORKER_SOURCE, { eval: true });
       w.on('message', (m: Reply) => {
         const p = pending.get(m.id);
         if (!p) return;
@@ -115,6 +121,17 @@ export function workerTextCounter(
       w.once('error', (err) => abandon(w, String(err)));
       w.once('exit', (code) => abandon(w, code === 0 || code === 1 ? undefined : `exit ${code}`));
       worker = w;
+      (opts.ranks ?? readO200kRanks)().then(
+        (file) => {
+          if (worker !== w) return;
+          const own = file.byteLength === file.buffer.byteLength ? file : file.slice();
+          w.postMessage({ ranks: own }, [own.buffer as ArrayBuffer]);
+        },
+        (err: unknown) => {
+          abandon(w, String(err));
+          void w.terminate();
+        },
+      );
     } catch {
       broken = true;
     }

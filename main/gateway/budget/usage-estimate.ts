@@ -27,7 +27,7 @@ export async function estimatePromptTokens(endpoint: EndpointName, body: unknown
 /**
  * At least estimatePromptTokens() of the same body, counted without the tokenizer: every text as its
  * UTF-8 bytes (see UTF8_BYTES), every framing and image constant the same. Microseconds, where an
- * exact count takes the tokenizer's ~75 MB and a time that grows with the prompt.
+ * exact count needs the tokenizer's worker and a time that grows with the prompt.
  */
 export function promptTokensUpperBound(endpoint: EndpointName, body: unknown): number {
   const b = body as PromptBody;

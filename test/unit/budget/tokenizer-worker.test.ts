@@ -2,11 +2,8 @@
 // its own count, goes away when idle (taking the tokenizer's memory with it), comes back on demand, and
 // falls back to this thread when it cannot run.
 import { countTokens as o200kCount } from 'gpt-tokenizer/encoding/o200k_base';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { workerTextCounter, type TextCounter } from '../../../main/gateway/budget/tokenizer-worker.ts';
-import { tempDir } from '../../support/temp-gateway.ts';
 import { waitFor } from '../../support/wait-for.ts';
 
 const plain = { disallowedSpecial: new Set<string>() };
@@ -53,14 +50,19 @@ describe('the tokenizer worker', () => {
   });
 
   it('counts on this thread when the worker cannot load the tokenizer', async () => {
-    const broken = join(tempDir(), 'broken.cjs');
-    writeFileSync(broken, 'throw new Error("cannot load here")');
-    const { c, inProcess } = counter({ module: broken });
+    const { c, inProcess } = counter({ ranks: async () => new TextEncoder().encode('not a rank file\n') });
     const texts = ['one two three', 'four'];
     expect(await Promise.all([c.count(texts), c.count(['five'])])).toEqual([exact(texts), exact(['five'])]);
     // Once it has failed, it is not tried again for every count.
     expect(await c.count(['six'])).toBe(exact(['six']));
     expect(inProcess).toEqual([texts, ['five'], ['six']]);
+    expect(c.running()).toBe(false);
+  });
+
+  it('counts on this thread when the rank file cannot be read', async () => {
+    const { c, inProcess } = counter({ ranks: () => Promise.reject(new Error('ENOENT')) });
+    expect(await c.count(['seven eight'])).toBe(exact(['seven eight']));
+    expect(inProcess).toEqual([['seven eight']]);
     expect(c.running()).toBe(false);
   });
 });
