@@ -98,6 +98,7 @@ export function o200kCounter(file: Uint8Array): CountText {
   let rk = new Int32Array(64);
   const mergedParts = (buf: Uint8Array, n: number): number => {
     if (n < 2 || rankOf(buf, 0, n) !== NONE) return 1;
+    if (n > LONG) return mergedLongParts(buf, n);
     if (pos.length < n + 1) {
       pos = new Int32Array(2 * n + 2);
       rk = new Int32Array(2 * n + 2);
@@ -123,6 +124,91 @@ export function o200kCounter(file: Uint8Array): CountText {
       rk.copyWithin(at + 1, at + 2, len);
       len--;
     }
+  };
+
+  // A long piece (a run of one letter or symbol: base64 of blank pixels, a ruler of dashes) makes that
+  // scan quadratic: 32 KB took ~250 ms. Past LONG bytes the same merges come from a heap ordered by rank
+  // and then position, which picks the pair the scan would (the lowest rank, leftmost first). Parts are
+  // a linked list of start offsets; a heap entry whose rank no longer matches its part's is stale.
+  const LONG = 256;
+  const DEAD = -1;
+  let next = new Int32Array(0);
+  let prev = new Int32Array(0);
+  let pairRank = new Int32Array(0);
+  let heapRank = new Int32Array(0);
+  let heapAt = new Int32Array(0);
+  const mergedLongParts = (buf: Uint8Array, n: number): number => {
+    if (next.length < n) {
+      next = new Int32Array(n);
+      prev = new Int32Array(n);
+      pairRank = new Int32Array(n);
+      heapRank = new Int32Array(3 * n);
+      heapAt = new Int32Array(3 * n);
+    }
+    let size = 0;
+    const push = (r: number, at: number) => {
+      let k = size++;
+      while (k > 0) {
+        const up = (k - 1) >> 1;
+        if (heapRank[up]! < r || (heapRank[up] === r && heapAt[up]! < at)) break;
+        heapRank[k] = heapRank[up]!;
+        heapAt[k] = heapAt[up]!;
+        k = up;
+      }
+      heapRank[k] = r;
+      heapAt[k] = at;
+    };
+    const popTop = () => {
+      const r = heapRank[--size]!;
+      const at = heapAt[size]!;
+      let k = 0;
+      for (;;) {
+        let c = 2 * k + 1;
+        if (c >= size) break;
+        if (
+          c + 1 < size &&
+          (heapRank[c + 1]! < heapRank[c]! ||
+            (heapRank[c + 1] === heapRank[c] && heapAt[c + 1]! < heapAt[c]!))
+        )
+          c++;
+        if (r < heapRank[c]! || (r === heapRank[c] && at < heapAt[c]!)) break;
+        heapRank[k] = heapRank[c]!;
+        heapAt[k] = heapAt[c]!;
+        k = c;
+      }
+      heapRank[k] = r;
+      heapAt[k] = at;
+    };
+    // The rank of part i joined with the part after it (NONE at the end).
+    const rankAfter = (i: number) => (next[i]! < n ? rankOf(buf, i, next[next[i]!]!) : NONE);
+    for (let i = 0; i < n; i++) {
+      next[i] = i + 1;
+      prev[i] = i - 1;
+    }
+    for (let i = 0; i < n; i++) {
+      pairRank[i] = rankAfter(i);
+      if (pairRank[i] !== NONE) push(pairRank[i]!, i);
+    }
+    let parts = n;
+    while (size > 0) {
+      const r = heapRank[0]!;
+      const i = heapAt[0]!;
+      popTop();
+      if (pairRank[i] !== r) continue;
+      const j = next[i]!;
+      pairRank[j] = DEAD;
+      next[i] = next[j]!;
+      if (next[i]! < n) prev[next[i]!] = i;
+      parts--;
+      pairRank[i] = rankAfter(i);
+      if (pairRank[i] !== NONE) push(pairRank[i]!, i);
+      const p = prev[i]!;
+      if (p >= 0) {
+        pairRank[p] = rankAfter(p);
+        if (pairRank[p] !== NONE) push(pairRank[p]!, p);
+      }
+    }
+    return parts;
   };
 
   // tiktoken's o200k split pattern; its `(?i:'s|…)` spelled out case by case.

@@ -88,6 +88,30 @@ describe('the o200k counter', () => {
     expect(tokens).toBeGreaterThan(50_000);
   });
 
+  it('counts long runs of one kind of character (merged from a heap) as the tokenizer does', () => {
+    let seed = 3;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+    const alphabets = [
+      'abcdefghijklmnopqrstuvwxyz',
+      'etaoin',
+      'ab',
+      '-=_*#~!',
+      'ABCDEFGHIJabcdefghij',
+      '的一是不了人我在有他',
+      'абвгдежзий',
+      ' \t',
+    ];
+    const pieces = ['a'.repeat(4096), '-'.repeat(3000), ' '.repeat(2000) + 'x', 'A'.repeat(1000)];
+    for (let k = 0; k < 60; k++) {
+      const alphabet = alphabets[k % alphabets.length]!;
+      let s = '';
+      for (let i = 257 + (next() % 1500); i > 0; i--) s += alphabet[next() % alphabet.length];
+      pieces.push(s);
+    }
+    for (const text of pieces)
+      expect(count(text), `${text.slice(0, 20)}… (${text.length})`).toBe(gptTokenizerCount(text, plain));
+  });
+
   it('counts the same text the same on every call (its cache changes nothing)', () => {
     const text = 'the cache holds words like these, and these words come back: '.repeat(2000);
     const first = count(text);
