@@ -121,17 +121,20 @@ export function workerTextCounter(
       w.once('error', (err) => abandon(w, String(err)));
       w.once('exit', (code) => abandon(w, code === 0 || code === 1 ? undefined : `exit ${code}`));
       worker = w;
-      (opts.ranks ?? readO200kRanks)().then(
-        (file) => {
-          if (worker !== w) return;
-          const own = file.byteLength === file.buffer.byteLength ? file : file.slice();
-          w.postMessage({ ranks: own }, [own.buffer as ArrayBuffer]);
-        },
-        (err: unknown) => {
-          abandon(w, String(err));
-          void w.terminate();
-        },
-      );
+      // Through a promise job, so that even a reader that throws at once only sends counting back here.
+      Promise.resolve()
+        .then(() => (opts.ranks ?? readO200kRanks)())
+        .then(
+          (file) => {
+            if (worker !== w) return;
+            const own = file.byteLength === file.buffer.byteLength ? file : file.slice();
+            w.postMessage({ ranks: own }, [own.buffer as ArrayBuffer]);
+          },
+          (err: unknown) => {
+            abandon(w, String(err));
+            void w.terminate();
+          },
+        );
     } catch {
       broken = true;
     }

@@ -60,9 +60,17 @@ describe('the tokenizer worker', () => {
   });
 
   it('counts on this thread when the rank file cannot be read', async () => {
-    const { c, inProcess } = counter({ ranks: () => Promise.reject(new Error('ENOENT')) });
-    expect(await c.count(['seven eight'])).toBe(exact(['seven eight']));
-    expect(inProcess).toEqual([['seven eight']]);
-    expect(c.running()).toBe(false);
+    const readers = [
+      () => Promise.reject(new Error('ENOENT')),
+      () => {
+        throw new Error('gpt-tokenizer is not installed');
+      },
+    ];
+    for (const ranks of readers) {
+      const { c, inProcess } = counter({ ranks });
+      expect(await c.count(['seven eight'])).toBe(exact(['seven eight']));
+      expect(inProcess).toEqual([['seven eight']]);
+      expect(c.running()).toBe(false);
+    }
   });
 });
