@@ -166,7 +166,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const stopProbes = startBackgroundProbes(runtime);
   const reclaim = startMemoryReclaim({
     activity: () => ({ started: runtime.startedCount, inflight: runtime.inflightCount }),
-    // The checkpoint worker's memory goes with it: release once it has gone, if still quiet.
+    // A last checkpoint of what the burst wrote first (its worker's memory is freed when it exits), then
+    // release, if still quiet.
     reclaim: () =>
       void checkpointer.rest().then(() => {
         if (runtime.inflightCount === 0) releaseFreedMemory();

@@ -1,12 +1,12 @@
 // Gives memory back once the gateway goes quiet. A tray app spends most of the day idle between bursts
 // of autocomplete, and what a burst made the process hold should not stay held: the C allocator keeps
-// the pages it freed (see release-memory.ts), and the ledger's checkpoint worker is a whole Node
-// environment. So, after a burst and QUIET_CHECKS whole checks with nothing started and nothing in
-// flight, the worker rests and the pages are released: once per quiet spell, never while a request or
-// stream is running (the release takes a few milliseconds on the event loop). Each check reads two
-// counters: nothing is added per request.
-// Measured 16 s after the bench's warm-up: RSS 127–134 MB with the release, 122–130 MB with the worker
-// resting too, against 151–158 MB without either; the requests after the quiet spell were as fast. A
+// the pages it freed (see release-memory.ts). So, after a burst and QUIET_CHECKS whole checks with
+// nothing started and nothing in flight, the ledger checkpoints what the burst wrote and the pages are
+// released: once per quiet spell, never while a request or stream is running (the release takes a few
+// milliseconds on the event loop). Each check reads two counters: nothing is added per request.
+// Measured 16 s after the bench's warm-up: RSS 127–134 MB with the release, 122–130 MB once the
+// checkpoint worker no longer stayed (wal-checkpointer.ts), against 151–158 MB without either; the
+// requests after the quiet spell were as fast. A
 // compacting full GC first (V8's `gc()`, last-resort flavour) took RSS to 114 MB but cost ~50 ms and
 // left the next 300 requests ~40% slower (p50 0.51–0.58 against 0.36–0.39 ms) while V8 regrew what it
 // had dropped, so it is not done.

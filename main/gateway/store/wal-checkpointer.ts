@@ -1,59 +1,56 @@
 // Checkpoints the WAL from a worker thread. SQLite's automatic checkpoint runs inside whichever COMMIT
 // crosses wal_autocheckpoint, on the event loop, and fsyncs the WAL and the database there: measured
 // here at 2-8 ms every ~150 commits, which every request and stream in flight waits out. Instead, every
-// CHECKPOINT_EVERY commits the main thread nudges a worker holding a second connection, which runs a
-// PASSIVE checkpoint (it never blocks or waits for the writer): the same amount of checkpointing, with
-// the fsyncs off the event loop. The main connection keeps an automatic checkpoint at a much higher mark
-// only as a bound: under load that never pauses, the WAL cannot be rewound while commits keep arriving,
-// and this caps how far it grows. If the worker cannot run (a packaged app that cannot load the module
-// in a worker, say), the main connection goes back to SQLite's default and nothing else changes.
-// A worker is a whole Node environment (~11 MB of RSS measured here), so when the gateway goes quiet
-// it checkpoints once more and exits, and the next checkpoint due starts a new one.
+// CHECKPOINT_EVERY commits a worker opens a second connection, runs a PASSIVE checkpoint (it never
+// blocks or waits for the writer) and exits: the same checkpointing, with the fsyncs off the event loop.
+// The main connection keeps an automatic checkpoint at a much higher mark only as a bound: under load
+// that never pauses, the WAL cannot be rewound while commits keep arriving, and this caps how far it
+// grows. If a worker cannot run (a packaged app that cannot load the module in a worker, say), the main
+// connection goes back to SQLite's default and nothing else changes.
+// Why a worker per checkpoint and not one that waits for the next: while any worker thread is alive,
+// Node's process.nextTick, which every socket read and write goes through, ran ~8x as many samples on
+// the main thread (profiled under paced streams: the tick object's literal went through V8's runtime
+// instead of optimized code), and a waiting worker was alive through every burst. A worker also holds a
+// whole Node environment (~11 MB of RSS). Starting one costs 0.2-1.3 ms on the main thread and ~20-35 ms
+// on its own, so checkpoints come every CHECKPOINT_EVERY batches, not more often.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger.ts';
 import type { Db } from './db.ts';
 
-/** Batches between checkpoints: at ~7 pages per batch, about SQLite's default of 1,000 pages. */
-const CHECKPOINT_EVERY = 128;
-/** SQLite's default (pages), restored when the worker is not running. */
+/** Batches between checkpoints: ~64 rows each under load, so a few thousand pages of WAL. */
+export const CHECKPOINT_EVERY = 512;
+/** SQLite's default (pages), restored when workers cannot run. */
 const DEFAULT_AUTOCHECKPOINT = 1000;
-/** With the worker: the bound above (about 80 MB of WAL). */
+/** With the workers: the bound above (about 80 MB of WAL). */
 const BOUND_AUTOCHECKPOINT = 20_000;
 
 // CommonJS, evaluated in the worker: a file of its own would not survive the desktop app's bundling.
+// A busy or locked database is not a failure: the next checkpoint tries again.
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
+const { workerData } = require('node:worker_threads');
 const Database = require(workerData.sqlite);
 const db = new Database(workerData.file, { fileMustExist: true });
-db.pragma('busy_timeout = 0');
-parentPort.on('message', (m) => {
-  if (m === 'checkpoint') {
-    try {
-      db.pragma('wal_checkpoint(PASSIVE)');
-    } catch {
-      // busy or locked: the next nudge tries again
-    }
-    return;
-  }
+try {
+  db.pragma('busy_timeout = 0');
+  db.pragma('wal_checkpoint(PASSIVE)');
+} catch {
+} finally {
   db.close();
-  parentPort.close();
-});
-parentPort.postMessage('ready');
+}
 `;
 
 export interface Checkpointer {
   /**
    * Counts a commit of the main connection, as the settlement batches it held (a batch is about one
-   * commit's worth of pages): the worker checkpoints every CHECKPOINT_EVERY.
+   * commit's worth of pages): a checkpoint runs every CHECKPOINT_EVERY.
    */
   committed(batches?: number): void;
-  /**
-   * The gateway is quiet: checkpoint what the WAL holds and let the worker exit. The next checkpoint
-   * due starts a new one. Resolves once it has exited.
-   */
+  /** The gateway is quiet: checkpoint what the WAL holds, if anything was committed since the last. */
   rest(): Promise<void>;
-  /** Stops the worker and closes its connection (before the main connection closes). */
+  /** Resolves once no checkpoint is running (tests). */
+  settled(): Promise<void>;
+  /** Waits for a running checkpoint and gives checkpointing back to SQLite (before the connection closes). */
   stop(): Promise<void>;
 }
 
@@ -63,94 +60,85 @@ export function startCheckpointer(db: Db, file: string, log: Logger): Checkpoint
     sqlite = createRequire(import.meta.url).resolve('better-sqlite3');
   } catch (err) {
     log.warn(`the ledger's background checkpoints could not start (${String(err)})`);
-    return { committed: () => {}, rest: async () => {}, stop: async () => {} };
+    return { committed: () => {}, rest: async () => {}, settled: async () => {}, stop: async () => {} };
   }
-  /** The running worker, if any; `exited` settles when it has gone. */
-  let current: { worker: Worker; ready: boolean; exited: Promise<void> } | undefined;
   let failed = false;
   let stopped = false;
   let commits = 0;
-  /** A checkpoint came due while the worker was starting: run it once it is ready. */
-  let wanted = false;
+  /** The checkpoint running now, and whether another came due meanwhile. */
+  let running: Promise<void> | undefined;
+  let again = false;
 
   const fallBack = (why: string) => {
     if (failed) return;
     failed = true;
-    current = undefined;
     if (db.open) db.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`);
     log.warn(`the ledger's background checkpoints stopped (${why}); SQLite checkpoints on commit instead`);
   };
 
-  const spawn = () => {
-    let worker: Worker;
-    try {
-      worker = new Worker(WORKER_SOURCE, {
-        eval: true,
-        workerData: { sqlite, file },
-        // It holds one connection and a timer: keep its heap small.
-        resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
+  const runOnce = () =>
+    new Promise<void>((resolve) => {
+      let worker: Worker;
+      try {
+        worker = new Worker(WORKER_SOURCE, {
+          eval: true,
+          workerData: { sqlite, file },
+          // It holds one connection for one checkpoint: keep its heap small.
+          resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
+        });
+      } catch (err) {
+        fallBack(`its worker could not start: ${String(err)}`);
+        resolve();
+        return;
+      }
+      worker.unref();
+      let error: unknown;
+      worker.once('error', (err) => (error = err));
+      worker.once('exit', (code) => {
+        if (error !== undefined || code !== 0) fallBack(error !== undefined ? String(error) : `exit ${code}`);
+        resolve();
       });
-    } catch (err) {
-      fallBack(`its worker could not start: ${String(err)}`);
-      return;
+    });
+
+  const checkpoint = (): Promise<void> => {
+    if (failed || stopped) return running ?? Promise.resolve();
+    if (running) {
+      again = true;
+      return running;
     }
-    worker.unref();
-    const me = {
-      worker,
-      ready: false,
-      exited: new Promise<void>((resolve) =>
-        worker.once('exit', (code) => {
-          // A worker told to rest or stop has been let go already; any other exit is a failure.
-          if (current === me) fallBack(`its worker exited with code ${code}`);
-          resolve();
-        }),
-      ),
-    };
-    current = me;
-    worker.once('message', () => {
-      if (current !== me || !db.open) return;
-      db.pragma(`wal_autocheckpoint = ${BOUND_AUTOCHECKPOINT}`);
-      me.ready = true;
-      if (wanted) {
-        wanted = false;
-        worker.postMessage('checkpoint');
+    const run: Promise<void> = runOnce().then(() => {
+      running = undefined;
+      if (again) {
+        again = false;
+        return checkpoint();
       }
     });
-    worker.once('error', (err) => {
-      if (current === me) fallBack(String(err));
-    });
+    running = run;
+    return run;
   };
 
-  /** Lets the running worker go: `last` asks for one more checkpoint first. */
-  let lastExit: Promise<void> = Promise.resolve();
-  const release = async (last: boolean): Promise<void> => {
-    const me = current;
-    current = undefined;
-    wanted = false;
-    if (!me) return lastExit;
-    lastExit = me.exited;
-    // Messages queue until the worker listens, so this holds for one still starting too.
-    if (last) me.worker.postMessage('checkpoint');
-    me.worker.postMessage('stop');
-    const killer = setTimeout(() => void me.worker.terminate(), 2_000);
-    await me.exited;
-    clearTimeout(killer);
-  };
-
-  spawn();
+  db.pragma(`wal_autocheckpoint = ${BOUND_AUTOCHECKPOINT}`);
+  // One at start: it backfills what a previous run left in the WAL, and finds out early if workers
+  // cannot run here.
+  void checkpoint();
   return {
     committed(batches = 1) {
       commits += batches;
-      if (commits < CHECKPOINT_EVERY || failed || stopped) return;
+      if (commits < CHECKPOINT_EVERY) return;
       commits = 0;
-      if (!current) spawn();
-      if (current?.ready) current.worker.postMessage('checkpoint');
-      else wanted = true;
+      void checkpoint();
     },
-    rest: () => release(true),
+    async rest() {
+      if (commits === 0) return running;
+      commits = 0;
+      return checkpoint();
+    },
+    settled: async () => {
+      while (running) await running;
+    },
     async stop() {
       stopped = true;
-      await release(false);
+      while (running) await running;
       if (db.open) db.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`);
     },
   };

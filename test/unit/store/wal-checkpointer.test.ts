@@ -1,12 +1,12 @@
-// The background checkpointer: it backfills the WAL from its own thread as commits are counted, leaves
-// the main connection's automatic checkpoint only as a distant bound, and when it cannot run, hands
-// checkpointing back to SQLite and says so.
+// The background checkpointer: it backfills the WAL from a worker of its own as commits are counted,
+// leaves the main connection's automatic checkpoint only as a distant bound, keeps no worker alive
+// between checkpoints, and when a worker cannot run, hands checkpointing back to SQLite and says so.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../../main/gateway/store/db.ts';
-import { startCheckpointer } from '../../../main/gateway/store/wal-checkpointer.ts';
+import { CHECKPOINT_EVERY, startCheckpointer } from '../../../main/gateway/store/wal-checkpointer.ts';
 import { memoryLogger } from '../../support/temp-gateway.ts';
 
 let dir: string;
@@ -39,25 +39,30 @@ describe('the WAL checkpointer', () => {
   it('copies the WAL into the database from its worker as commits are counted', async () => {
     const log = memoryLogger();
     const cp = startCheckpointer(db, file, log);
-    await until('the worker to take over', () => autocheckpoint() > 1000);
+    expect(autocheckpoint()).toBeGreaterThan(1000);
+    await cp.settled();
     const before = statSync(file).size;
     const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
-    for (let i = 0; i < 300; i++) {
+    for (let i = 0; i < CHECKPOINT_EVERY - 1; i++) {
       insert.run('x'.repeat(500));
       cp.committed();
     }
-    // The main connection's own automatic checkpoint is now far off (20,000 pages): only the worker's
-    // checkpoints can bring these ~150 KB from the WAL into the database file.
-    await until('the rows to reach the database file', () => statSync(file).size > before + 100_000);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(statSync(file).size).toBe(before);
+    // The main connection's own automatic checkpoint is far off (20,000 pages): only a worker's
+    // checkpoint can bring these ~250 KB from the WAL into the database file.
+    insert.run('x'.repeat(500));
+    cp.committed();
+    await until('the rows to reach the database file', () => statSync(file).size > before + 200_000);
     await cp.stop();
     expect(autocheckpoint()).toBe(1000);
     expect(log.lines.filter((l) => l.level !== 'info')).toEqual([]);
   });
 
-  it('when resting, checkpoints once more and lets its worker go; commits later bring a new one', async () => {
+  it('when resting, checkpoints what was committed since the last one; commits later bring another', async () => {
     const log = memoryLogger();
     const cp = startCheckpointer(db, file, log);
-    await until('the worker to take over', () => autocheckpoint() > 1000);
+    await cp.settled();
     const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
     const commit = (n: number) => {
       for (let i = 0; i < n; i++) {
@@ -72,10 +77,10 @@ describe('the WAL checkpointer', () => {
     await cp.rest();
     expect(statSync(file).size).toBeGreaterThan(first + 40_000);
 
-    // Quiet and resting, then a burst: a new worker backfills it (SQLite's own mark is still far off).
+    // Then a burst: a new worker backfills it (SQLite's own mark is still far off).
     const second = statSync(file).size;
-    commit(300);
-    await until('the new worker to checkpoint', () => statSync(file).size > second + 100_000);
+    commit(CHECKPOINT_EVERY);
+    await until('the new worker to checkpoint', () => statSync(file).size > second + 200_000);
     await cp.stop();
     expect(autocheckpoint()).toBe(1000);
     expect(log.lines.filter((l) => l.level !== 'info')).toEqual([]);
