@@ -27,9 +27,10 @@ type TokenInput = string | readonly string[] | readonly number[] | readonly (rea
 let loading: Promise<Tokenizer> | undefined;
 
 /**
- * The tokenizer on this thread, loaded on first use (~20 ms and ~5 MB here). The server counts in a
- * worker instead (tokenizer-worker.ts), which keeps long counts off the event loop and frees the ranks
- * when idle; this is its fallback. Concurrent first calls share one load.
+ * The tokenizer on this thread, loaded on first use (~20 ms and ~5 MB here, kept for the life of the
+ * process). Short texts are counted with it; long ones in a worker (tokenizer-worker.ts), which keeps
+ * long counts off the event loop, and it is the fallback when no worker runs. Concurrent first calls
+ * share one load.
  */
 export function loadTokenizer(): Promise<Tokenizer> {
   loading ??= readO200kRanks().then(

@@ -1,15 +1,20 @@
-// Counts o200k tokens in a worker thread that exists only while there is counting to do. A gateway needs
-// a count only now and then: for a request its upstream reported no usage for (every cancelled request:
-// an autocomplete client cancels on each keystroke), or a reservation the UTF-8 byte bound does not fit.
-// A long prompt takes milliseconds to count, which on the main thread would hold up every stream in
-// flight; and the worker's isolate (~11 MB) and ranks (~5 MB) go when it exits after IDLE_MS without
-// work. If the worker cannot run, counting goes back to the main thread and nothing else changes.
+// Counts o200k tokens for a gateway that needs a count only now and then: for a request its upstream
+// reported no usage for (every cancelled request: an autocomplete client cancels on each keystroke), or
+// a reservation the UTF-8 byte bound does not fit. Short texts (the usual prompt: a few thousand tokens,
+// well under a millisecond at ~0.12 µs per token) are counted on this thread. Longer ones go to a worker
+// thread that exists only while there is such counting to do, so that a long prompt never holds up the
+// streams in flight. A worker is not free while it lives: besides its isolate (~11 MB) and ranks (~5 MB),
+// any live worker thread made Node's process.nextTick, which every socket read and write goes through,
+// take V8's slow path on the main thread (see wal-checkpointer.ts). If the worker cannot run, counting
+// goes back to this thread and nothing else changes.
 import { Worker } from 'node:worker_threads';
 import { o200kCounter } from './o200k-counter.ts';
 import { readO200kRanks } from './o200k-ranks.ts';
 
 /** How long the worker stays after its last count. */
-export const TOKENIZER_IDLE_MS = 30_000;
+export const TOKENIZER_IDLE_MS = 10_000;
+/** Texts up to this many UTF-16 units in all are counted on this thread (~4k tokens, <1 ms). */
+export const INLINE_CHARS = 16_384;
 
 // CommonJS, evaluated in the worker: a file of its own would not survive the bundles, so the counter's
 // own source text goes in. The ranks come in the first message; counts posted before it wait for it.
@@ -56,16 +61,19 @@ export interface TextCounter {
 export interface TextCounterOptions {
   /** Default TOKENIZER_IDLE_MS. */
   idleMs?: number;
+  /** Default INLINE_CHARS (tests pass 0 to send every count to the worker). */
+  inlineChars?: number;
   /** Reads the o200k rank file; default readO200kRanks (tests pass a broken one). */
   ranks?: () => Promise<Uint8Array>;
 }
 
-/** `inProcess` counts on this thread; it is used only when no worker can run. */
+/** `inProcess` counts on this thread: short texts, and all of them when no worker can run. */
 export function workerTextCounter(
   inProcess: (texts: readonly string[]) => Promise<number>,
   opts: TextCounterOptions = {},
 ): TextCounter {
   const idleMs = opts.idleMs ?? TOKENIZER_IDLE_MS;
+  const inlineChars = opts.inlineChars ?? INLINE_CHARS;
   let worker: Worker | undefined;
   let broken = false;
   let nextId = 0;
@@ -144,6 +152,9 @@ export function workerTextCounter(
   return {
     count(texts) {
       if (texts.length === 0) return Promise.resolve(0);
+      let chars = 0;
+      for (const text of texts) chars += text.length;
+      if (chars <= inlineChars) return inProcess(texts);
       const w = start();
       if (!w) return inProcess(texts);
       return new Promise<number>((resolve, reject) => {

@@ -1,9 +1,14 @@
-// The tokenizer's worker: counts like the tokenizer on this thread, answers concurrent requests each with
-// its own count, goes away when idle (taking the tokenizer's memory with it), comes back on demand, and
-// falls back to this thread when it cannot run.
+// The tokenizer's worker: short texts are counted on this thread and start no worker; the worker counts
+// like the tokenizer on this thread, answers concurrent requests each with its own count, goes away when
+// idle (taking the tokenizer's memory with it), comes back on demand, and falls back to this thread when
+// it cannot run.
 import { countTokens as o200kCount } from 'gpt-tokenizer/encoding/o200k_base';
 import { afterEach, describe, expect, it } from 'vitest';
-import { workerTextCounter, type TextCounter } from '../../../main/gateway/budget/tokenizer-worker.ts';
+import {
+  INLINE_CHARS,
+  workerTextCounter,
+  type TextCounter,
+} from '../../../main/gateway/budget/tokenizer-worker.ts';
 import { waitFor } from '../../support/wait-for.ts';
 
 const plain = { disallowedSpecial: new Set<string>() };
@@ -14,12 +19,16 @@ afterEach(async () => {
   await Promise.all(counters.splice(0).map((c) => c.stop()));
 });
 
+/** Every count goes to the worker unless the test says otherwise (inlineChars). */
 function counter(opts: Parameters<typeof workerTextCounter>[1] = {}) {
   const inProcess: string[][] = [];
-  const c = workerTextCounter(async (texts) => {
-    inProcess.push([...texts]);
-    return exact(texts);
-  }, opts);
+  const c = workerTextCounter(
+    async (texts) => {
+      inProcess.push([...texts]);
+      return exact(texts);
+    },
+    { inlineChars: 0, ...opts },
+  );
   counters.push(c);
   return { c, inProcess };
 }
@@ -36,6 +45,18 @@ describe('the tokenizer worker', () => {
     expect(counts).toEqual(batches.map(exact));
     expect(await c.count([])).toBe(0);
     expect(inProcess).toEqual([]);
+    expect(c.running()).toBe(true);
+  });
+
+  it('counts short texts on this thread without starting a worker, and sends a long one to the worker', async () => {
+    const { c, inProcess } = counter({ inlineChars: INLINE_CHARS });
+    const short = ['def fib(n):\n', '    return n if n < 2 else fib(n - 1) + fib(n - 2)\n'.repeat(100)];
+    expect(await c.count(short)).toBe(exact(short));
+    expect(inProcess).toEqual([short]);
+    expect(c.running()).toBe(false);
+    const long = ['x = 1\n'.repeat(INLINE_CHARS / 4)];
+    expect(await c.count(long)).toBe(exact(long));
+    expect(inProcess).toEqual([short]);
     expect(c.running()).toBe(true);
   });
 
