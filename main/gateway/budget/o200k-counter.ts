@@ -93,43 +93,11 @@ export function o200kCounter(file: Uint8Array): CountText {
     }
   };
 
-  // tiktoken's byte_pair_merge: merge the adjacent pair of lowest rank until no pair is a token.
-  let pos = new Int32Array(64);
-  let rk = new Int32Array(64);
-  const mergedParts = (buf: Uint8Array, n: number): number => {
-    if (n < 2 || rankOf(buf, 0, n) !== NONE) return 1;
-    if (n > LONG) return mergedLongParts(buf, n);
-    if (pos.length < n + 1) {
-      pos = new Int32Array(2 * n + 2);
-      rk = new Int32Array(2 * n + 2);
-    }
-    for (let i = 0; i <= n; i++) {
-      pos[i] = i;
-      rk[i] = i + 2 <= n ? rankOf(buf, i, i + 2) : NONE;
-    }
-    let len = n + 1;
-    for (;;) {
-      let min = NONE;
-      let at = -1;
-      for (let i = 0; i < len - 1; i++) {
-        if (rk[i]! < min) {
-          min = rk[i]!;
-          at = i;
-        }
-      }
-      if (at < 0) return len - 1;
-      if (at > 0) rk[at - 1] = at + 2 < len ? rankOf(buf, pos[at - 1]!, pos[at + 2]!) : NONE;
-      rk[at] = at + 3 < len ? rankOf(buf, pos[at]!, pos[at + 3]!) : NONE;
-      pos.copyWithin(at + 1, at + 2, len);
-      rk.copyWithin(at + 1, at + 2, len);
-      len--;
-    }
-  };
-
-  // A long piece (a run of one letter or symbol: base64 of blank pixels, a ruler of dashes) makes that
-  // scan quadratic: 32 KB took ~250 ms. Past LONG bytes the same merges come from a heap ordered by rank
-  // and then position, which picks the pair the scan would (the lowest rank, leftmost first). Parts are
-  // a linked list of start offsets; a heap entry whose rank no longer matches its part's is stale.
+  // A long piece (a run of one letter or symbol: base64 of blank pixels, a ruler of dashes) makes the
+  // scan below quadratic: 32 KB took ~250 ms. Past LONG bytes the same merges come from a heap ordered
+  // by rank and then position, which picks the pair the scan would (the lowest rank, leftmost first).
+  // Parts are a linked list of start offsets; a heap entry whose rank no longer matches its part's is
+  // stale.
   const LONG = 256;
   const DEAD = -1;
   let next = new Int32Array(0);
@@ -209,6 +177,39 @@ export function o200kCounter(file: Uint8Array): CountText {
       }
     }
     return parts;
+  };
+
+  // tiktoken's byte_pair_merge: merge the adjacent pair of lowest rank until no pair is a token.
+  let pos = new Int32Array(64);
+  let rk = new Int32Array(64);
+  const mergedParts = (buf: Uint8Array, n: number): number => {
+    if (n < 2 || rankOf(buf, 0, n) !== NONE) return 1;
+    if (n > LONG) return mergedLongParts(buf, n);
+    if (pos.length < n + 1) {
+      pos = new Int32Array(2 * n + 2);
+      rk = new Int32Array(2 * n + 2);
+    }
+    for (let i = 0; i <= n; i++) {
+      pos[i] = i;
+      rk[i] = i + 2 <= n ? rankOf(buf, i, i + 2) : NONE;
+    }
+    let len = n + 1;
+    for (;;) {
+      let min = NONE;
+      let at = -1;
+      for (let i = 0; i < len - 1; i++) {
+        if (rk[i]! < min) {
+          min = rk[i]!;
+          at = i;
+        }
+      }
+      if (at < 0) return len - 1;
+      if (at > 0) rk[at - 1] = at + 2 < len ? rankOf(buf, pos[at - 1]!, pos[at + 2]!) : NONE;
+      rk[at] = at + 3 < len ? rankOf(buf, pos[at]!, pos[at + 3]!) : NONE;
+      pos.copyWithin(at + 1, at + 2, len);
+      rk.copyWithin(at + 1, at + 2, len);
+      len--;
+    }
   };
 
   // tiktoken's o200k split pattern; its `(?i:'s|…)` spelled out case by case.
