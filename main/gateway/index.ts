@@ -146,7 +146,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   });
   const book = new BudgetBook(keysRepo, requestLog, events, clock, {
     ledger: opts.ledger ?? true,
-    afterCommit: (batches) => checkpointer.committed(batches),
+    afterCommit: (rows) => checkpointer.committed(rows),
     journal: journal && { file: journal, state: journalState },
     warn: (m) => log.warn(m),
   });

@@ -48,8 +48,8 @@ const RESERVED_EPSILON = 1e-12;
 export interface BudgetBookOptions {
   /** Write a request_log row per request (default true). Off, keys still settle. */
   ledger?: boolean;
-  /** Called after each SQLite commit with the batches it held (the WAL checkpointer counts them). */
-  afterCommit?: (batches: number) => void;
+  /** Called after each SQLite commit with the request rows it wrote (the WAL checkpointer counts them). */
+  afterCommit?: (rows: number) => void;
   /**
    * Where batches are made durable before SQLite has them (settlement-journal.ts). Without one, each
    * batch is its own SQLite transaction.

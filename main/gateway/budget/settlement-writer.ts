@@ -33,8 +33,8 @@ export interface SettlementWriterOptions {
   maxUnappliedRows?: number | undefined;
   /** What a key has in flight right now (written beside its spend, for `reserved` on disk). */
   reservedOf: (keyId: string) => number;
-  /** After each SQLite commit, with the number of batches it held (the WAL checkpointer counts them). */
-  afterCommit?: ((batches: number) => void) | undefined;
+  /** After each SQLite commit, with the request rows it wrote (the WAL checkpointer counts them). */
+  afterCommit?: ((rows: number) => void) | undefined;
   warn: (message: string) => void;
 }
 
@@ -134,6 +134,7 @@ export class SettlementWriter {
     const { keys, log, journal, reservedOf } = this.#o;
     const batches = list.map((j) => j.batch);
     if (extra) batches.push(extra);
+    const rows = this.#unappliedRows + (extra ? rowCount(extra) : 0);
     keys.transaction(() => {
       writeBatches(keys, log, batches, reservedOf);
       // In the same transaction: a crash before the journal is emptied cannot apply these twice.
@@ -152,6 +153,6 @@ export class SettlementWriter {
         this.#o.warn(`the settlement journal could not be emptied: ${String(err)}`);
       }
     }
-    this.#o.afterCommit?.(list.length + (extra ? 1 : 0));
+    this.#o.afterCommit?.(rows);
   }
 }

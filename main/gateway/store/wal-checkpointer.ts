@@ -1,25 +1,41 @@
 // Checkpoints the WAL from a worker thread. SQLite's automatic checkpoint runs inside whichever COMMIT
 // crosses wal_autocheckpoint, on the event loop, and fsyncs the WAL and the database there: measured
-// here at 2-8 ms every ~150 commits, which every request and stream in flight waits out. Instead, every
-// CHECKPOINT_EVERY commits a worker opens a second connection, runs a PASSIVE checkpoint (it never
-// blocks or waits for the writer) and exits: the same checkpointing, with the fsyncs off the event loop.
-// The main connection keeps an automatic checkpoint at a much higher mark only as a bound: under load
-// that never pauses, the WAL cannot be rewound while commits keep arriving, and this caps how far it
-// grows. If a worker cannot run (a packaged app that cannot load the module in a worker, say), the main
-// connection goes back to SQLite's default and nothing else changes.
+// here at 2-8 ms every ~150 commits, which every request and stream in flight waits out. Instead, once
+// the commits since the last checkpoint have written about CHECKPOINT_PAGES pages, a worker opens a
+// second connection, runs PASSIVE checkpoints (they never block or wait for the writer) and exits: the
+// same checkpointing, with the fsyncs off the event loop. The main connection keeps an automatic
+// checkpoint at a much higher mark only as a bound. If a worker cannot run (a packaged app that cannot
+// load the module in a worker, say), the main connection goes back to SQLite's default.
 // Why a worker per checkpoint and not one that waits for the next: while any worker thread is alive,
 // Node's process.nextTick, which every socket read and write goes through, ran ~8x as many samples on
 // the main thread (profiled under paced streams: the tick object's literal went through V8's runtime
 // instead of optimized code), and a waiting worker was alive through every burst. A worker also holds a
 // whole Node environment (~11 MB of RSS). Starting one costs 0.2-1.3 ms on the main thread and ~20-35 ms
-// on its own, so checkpoints come every CHECKPOINT_EVERY batches, not more often.
+// of CPU on its own, which is why checkpoints are counted in pages written: counted in settlement batches
+// (512 of them), a lone client's requests, a batch each, started a worker every 512 requests, ~55 µs
+// of CPU per request.
+// Why several passes: a passive checkpoint copies the frames that were in the WAL when it began, and
+// commits that land meanwhile add more. SQLite starts the WAL over only at a write that finds every frame
+// copied; under steady load one pass never gets there, the file grew to the bound, and the bound's
+// checkpoint then copied the rest on the event loop. The few frames added during a pass take a fraction
+// of its time to copy, so a few passes end with nothing left, and the next commit rewinds the WAL.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger.ts';
 import type { Db } from './db.ts';
 
-/** Batches between checkpoints: ~64 rows each under load, so a few thousand pages of WAL. */
-export const CHECKPOINT_EVERY = 512;
+/** WAL pages (4 KB) written between checkpoints: ~32 MB, 8x SQLite's own mark. */
+export const CHECKPOINT_PAGES = 8_000;
+/**
+ * What a commit writes to the WAL, estimated from what it held: each touches a few pages whatever its size
+ * (the key's row, the journal's mark, the table's and its index's last leaves), and its rows fill more.
+ * Measured: 150 commits of ~67 request_log rows each wrote 2,746 pages (the estimate says 3,100).
+ */
+export const estimatePages = (rows: number): number => PAGES_PER_COMMIT + rows / ROWS_PER_PAGE;
+const PAGES_PER_COMMIT = 4;
+const ROWS_PER_PAGE = 4;
+/** Passes a checkpoint makes at most before it leaves the rest to the next one. */
+const MAX_PASSES = 8;
 /** SQLite's default (pages), restored when workers cannot run. */
 const DEFAULT_AUTOCHECKPOINT = 1000;
 /** With the workers: the bound above (about 80 MB of WAL). */
@@ -33,7 +49,13 @@ const Database = require(workerData.sqlite);
 const db = new Database(workerData.file, { fileMustExist: true });
 try {
   db.pragma('busy_timeout = 0');
-  db.pragma('wal_checkpoint(PASSIVE)');
+  let seen = -1;
+  for (let pass = 0; pass < workerData.passes; pass++) {
+    const [r] = db.pragma('wal_checkpoint(PASSIVE)');
+    // Done once a pass finds no frame the last one did not copy (nothing new, or the WAL started over).
+    if (!r || r.busy || r.log === seen || r.log === 0) break;
+    seen = r.log;
+  }
 } catch {
 } finally {
   db.close();
@@ -41,11 +63,8 @@ try {
 `;
 
 export interface Checkpointer {
-  /**
-   * Counts a commit of the main connection, as the settlement batches it held (a batch is about one
-   * commit's worth of pages): a checkpoint runs every CHECKPOINT_EVERY.
-   */
-  committed(batches?: number): void;
+  /** Counts a commit of the main connection and the request rows it wrote: see estimatePages. */
+  committed(rows?: number): void;
   /** The gateway is quiet: checkpoint what the WAL holds, if anything was committed since the last. */
   rest(): Promise<void>;
   /** Resolves once no checkpoint is running (tests). */
@@ -54,7 +73,18 @@ export interface Checkpointer {
   stop(): Promise<void>;
 }
 
-export function startCheckpointer(db: Db, file: string, log: Logger): Checkpointer {
+export interface CheckpointerOptions {
+  /** Pages between checkpoints (default CHECKPOINT_PAGES; tests lower it). */
+  everyPages?: number;
+}
+
+export function startCheckpointer(
+  db: Db,
+  file: string,
+  log: Logger,
+  opts: CheckpointerOptions = {},
+): Checkpointer {
+  const everyPages = opts.everyPages ?? CHECKPOINT_PAGES;
   let sqlite: string;
   try {
     sqlite = createRequire(import.meta.url).resolve('better-sqlite3');
@@ -64,7 +94,9 @@ export function startCheckpointer(db: Db, file: string, log: Logger): Checkpoint
   }
   let failed = false;
   let stopped = false;
-  let commits = 0;
+  // What a previous run left in the WAL is unknown: the first quiet spell checkpoints it. (Not at start:
+  // a worker there cost ~30 ms of CPU and its memory before the first request.)
+  let pages = 1;
   /** The checkpoint running now, and whether another came due meanwhile. */
   let running: Promise<void> | undefined;
   let again = false;
@@ -82,7 +114,7 @@ export function startCheckpointer(db: Db, file: string, log: Logger): Checkpoint
       try {
         worker = new Worker(WORKER_SOURCE, {
           eval: true,
-          workerData: { sqlite, file },
+          workerData: { sqlite, file, passes: MAX_PASSES },
           // It holds one connection for one checkpoint: keep its heap small.
           resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
         });
@@ -118,19 +150,16 @@ export function startCheckpointer(db: Db, file: string, log: Logger): Checkpoint
   };
 
   db.pragma(`wal_autocheckpoint = ${BOUND_AUTOCHECKPOINT}`);
-  // One at start: it backfills what a previous run left in the WAL, and finds out early if workers
-  // cannot run here.
-  void checkpoint();
   return {
-    committed(batches = 1) {
-      commits += batches;
-      if (commits < CHECKPOINT_EVERY) return;
-      commits = 0;
+    committed(rows = 0) {
+      pages += estimatePages(rows);
+      if (pages < everyPages) return;
+      pages = 0;
       void checkpoint();
     },
     async rest() {
-      if (commits === 0) return running;
-      commits = 0;
+      if (pages === 0) return running;
+      pages = 0;
       return checkpoint();
     },
     settled: async () => {
