@@ -124,9 +124,17 @@ export function markdownReport(r: BenchResult): string {
       ratio: 'overhead',
     }),
     line(p.c1, 'c=1 CPU per request (µs)', ['cpuUsPerReq'], 'us', { proxyOnly: true, ratio: 'plain' }),
+    line(p.c1, 'c=1 CPU per request, all threads (µs, 10 ms ticks)', ['allThreadsCpuUsPerReq'], 'us', {
+      proxyOnly: true,
+      ratio: 'plain',
+    }),
     line(p.c64, 'c=64 requests/s', ['rps'], 'rps', { ratio: 'plain' }),
     line(p.c64, 'c=64 latency p99 (ms)', ['p99Ms'], 'ms', { delta: true, ratio: 'plain' }),
     line(p.c64, 'c=64 CPU per request (µs)', ['cpuUsPerReq'], 'us', { proxyOnly: true, ratio: 'plain' }),
+    line(p.c64, 'c=64 CPU per request, all threads (µs, 10 ms ticks)', ['allThreadsCpuUsPerReq'], 'us', {
+      proxyOnly: true,
+      ratio: 'plain',
+    }),
     ledgerLine(p.c64),
     line(
       p['sse-b2b'],

@@ -2,7 +2,7 @@
 // target's CPU time (and memory) from /proc right before and right after. Each phase returns a flat
 // record of numbers so the report can take medians and paired ratios without knowing the phase.
 import type { LoadGenerator, SseResult, UnaryResult } from './load.ts';
-import { cpuTimeUs, memory, resetPeak, sampleRss } from './proc-stats.ts';
+import { cpuTimeUs, memory, resetPeak, sampleRss, tickCpuUs } from './proc-stats.ts';
 import type { Target } from './targets.ts';
 
 export type PhaseName = 'c1' | 'c64' | 'sse-b2b' | 'sse-paced';
@@ -69,6 +69,12 @@ export interface Measurement {
 interface Cpu {
   target: number;
   upstream: number;
+  /**
+   * The target's CPU from stat's clock ticks: every thread's, those that ended during the round too (a
+   * checkpoint's worker, a long prompt's tokenizer), which the schedstat sum of live threads leaves out.
+   * 10 ms resolution: read where a round uses seconds of CPU (c=64), not ~200 ms (paced SSE).
+   */
+  targetAllThreads: number;
 }
 
 async function withCpu<T>(
@@ -76,15 +82,20 @@ async function withCpu<T>(
   upstreamPid: number,
   run: (atStart: () => void) => Promise<T>,
 ): Promise<{ result: T; cpu: Cpu }> {
-  let before: Cpu = { target: NaN, upstream: NaN };
+  let before: Cpu = { target: NaN, upstream: NaN, targetAllThreads: NaN };
   const result = await run(() => {
-    before = { target: cpuTimeUs(target.pid), upstream: cpuTimeUs(upstreamPid) };
+    before = {
+      target: cpuTimeUs(target.pid),
+      upstream: cpuTimeUs(upstreamPid),
+      targetAllThreads: tickCpuUs(target.pid),
+    };
   });
   return {
     result,
     cpu: {
       target: cpuTimeUs(target.pid) - before.target,
       upstream: cpuTimeUs(upstreamPid) - before.upstream,
+      targetAllThreads: tickCpuUs(target.pid) - before.targetAllThreads,
     },
   };
 }
@@ -99,6 +110,7 @@ function unaryMetrics(r: UnaryResult, cpu: Cpu): Metrics {
     p99Ms: r.latencyMs.p99,
     maxMs: r.latencyMs.max,
     cpuUsPerReq: cpu.target / ok,
+    allThreadsCpuUsPerReq: cpu.targetAllThreads / ok,
     upstreamCpuUsPerReq: cpu.upstream / ok,
   };
 }

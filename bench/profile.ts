@@ -197,13 +197,19 @@ export function profileMarkdown(s: ProfileSummary, load = 'c=64'): string {
   ].join('\n');
 }
 
+export const PROFILE_TARGETS = ['switchyard', 'floor', 'switchyard-no-ledger'] as const;
+export type ProfileTarget = (typeof PROFILE_TARGETS)[number];
+
 export async function runProfile(opts: {
   quick: boolean;
   out: string;
   /** Connections of the profiled load (default 64). */
   connections?: number;
-  /** Profile the floor instead, to read Switchyard's profile against what the bare stack pays. */
-  target?: 'switchyard' | 'floor';
+  /**
+   * Profile the floor instead, to read Switchyard's profile against what the bare stack pays; or
+   * Switchyard with `--no-ledger`, to read what the ledger costs.
+   */
+  target?: ProfileTarget;
   /** Paced SSE streams (16 connections, events 10 ms apart) instead of c=64 requests; costs per stream. */
   paced?: boolean;
 }): Promise<ProfileSummary> {
@@ -220,7 +226,10 @@ export async function runProfile(opts: {
     if (floor) await buildTargets();
     const sy = floor
       ? await spawnFloor(upstream.url, profFlags)
-      : await spawnSwitchyard(setup, profFlags, { source: true });
+      : await spawnSwitchyard(setup, profFlags, {
+          source: true,
+          ledger: opts.target !== 'switchyard-no-ledger',
+        });
     let from = 0;
     let to = 0;
     let requests = 0;

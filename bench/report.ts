@@ -134,7 +134,14 @@ export function targetChecks(r: Omit<BenchResult, 'checks'>): Check[] {
   const paced = r.phases['sse-paced'];
   const checks: Check[] = [
     check('c=1 overhead Δp50, switchyard ÷ floor', c1?.overheadVsFloor.p50Ms, '<=', 1.3, '×'),
-    check('c=64 CPU per request, switchyard ÷ floor', c64?.switchyardVsFloor.cpuUsPerReq, '<=', 1.3, '×'),
+    // Every thread's CPU, ended ones included: a round of 10 s makes the 10 ms ticks fine enough here.
+    check(
+      'c=64 CPU per request (all threads), switchyard ÷ floor',
+      c64?.switchyardVsFloor.allThreadsCpuUsPerReq,
+      '<=',
+      1.3,
+      '×',
+    ),
     check('c=64 throughput, switchyard ÷ floor', c64?.switchyardVsFloor.rps, '>=', 0.75, '×'),
     check('paced SSE TTFB overhead p50 (vs direct)', paced?.vsDirect.switchyard?.ttfbP50Ms, '<=', 1.5, 'ms'),
     check('paced SSE per-chunk delay p99 (vs direct)', paced?.vsDirect.switchyard?.lagP99Ms, '<=', 1, 'ms'),

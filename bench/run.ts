@@ -20,7 +20,7 @@ import {
 } from './phases.ts';
 import { machine, memory } from './proc-stats.ts';
 import { coldStarts } from './cold-start.ts';
-import { runProfile } from './profile.ts';
+import { PROFILE_TARGETS, runProfile, type ProfileTarget } from './profile.ts';
 import { summarizePhase, targetChecks, writeJson, type BenchResult, type Round } from './report.ts';
 import {
   FLOOR_KEY,
@@ -51,6 +51,8 @@ const USAGE = `Usage: npm run bench -- [--quick] [--phases c1,c64,sse-b2b,sse-pa
   --prof-connections N  with --cpu-prof: profile under N connections instead of 64 (1 shows what a
               lone request pays, which group commit cannot share)
   --prof-target floor  with --cpu-prof: profile the floor under the same load, to compare
+  --prof-target switchyard-no-ledger  with --cpu-prof: profile Switchyard with --no-ledger, to read
+              what the ledger costs
   --prof-paced  with --cpu-prof: profile paced SSE streams (16 connections) instead, per stream`;
 
 export const LEDGER_NEEDS_C64 =
@@ -306,9 +308,9 @@ async function main(): Promise<number> {
       process.stderr.write('--prof-connections must be a whole number ≥ 1\n');
       return 2;
     }
-    const target = opts['prof-target'] ?? 'switchyard';
-    if (target !== 'switchyard' && target !== 'floor') {
-      process.stderr.write("--prof-target must be 'switchyard' or 'floor'\n");
+    const target = (opts['prof-target'] ?? 'switchyard') as ProfileTarget;
+    if (!PROFILE_TARGETS.includes(target)) {
+      process.stderr.write(`--prof-target must be one of: ${PROFILE_TARGETS.join(', ')}\n`);
       return 2;
     }
     await runProfile({ quick: opts.quick, out: opts.out, connections, target, paced: opts['prof-paced'] });

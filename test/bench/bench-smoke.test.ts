@@ -85,6 +85,7 @@ describe('npm run bench -- --quick', () => {
       expect(r.phases.c64!.median.switchyard).toMatchObject({
         rps: expect.any(Number),
         peakRssMb: expect.any(Number),
+        allThreadsCpuUsPerReq: expect.any(Number),
       });
 
       // Every stream of every SSE round was checked whole: 20 chunks, finish_reason, usage, [DONE].
