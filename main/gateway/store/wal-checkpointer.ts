@@ -9,8 +9,9 @@
 // Why a worker per checkpoint and not one that waits for the next: while any worker thread is alive,
 // Node's process.nextTick, which every socket read and write goes through, ran ~8x as many samples on
 // the main thread (profiled under paced streams: the tick object's literal went through V8's runtime
-// instead of optimized code), and a waiting worker was alive through every burst. A worker also holds a
-// whole Node environment (~11 MB of RSS). Starting one costs 0.2-1.3 ms on the main thread and ~20-35 ms
+// instead of optimized code), and a waiting worker was alive through every burst. (Measured later as CPU
+// per request or stream, an idle worker made no difference beyond this machine's ±10% noise.) A worker
+// holds a whole Node environment (~11 MB of RSS), and checkpoints are now rare. Starting one costs 0.2-1.3 ms on the main thread and ~20-35 ms
 // of CPU on its own, which is why checkpoints are counted in pages written: counted in settlement batches
 // (512 of them), a lone client's requests, a batch each, started a worker every 512 requests, ~55 µs
 // of CPU per request.
