@@ -11,10 +11,10 @@
 // the main thread (profiled under paced streams: the tick object's literal went through V8's runtime
 // instead of optimized code), and a waiting worker was alive through every burst. (Measured later as CPU
 // per request or stream, an idle worker made no difference beyond this machine's ±10% noise.) A worker
-// holds a whole Node environment (~11 MB of RSS), and checkpoints are now rare. Starting one costs 0.2-1.3 ms on the main thread and ~20-35 ms
-// of CPU on its own, which is why checkpoints are counted in pages written: counted in settlement batches
-// (512 of them), a lone client's requests, a batch each, started a worker every 512 requests, ~55 µs
-// of CPU per request.
+// holds a whole Node environment (~11 MB of RSS), and checkpoints are now rare. Starting one costs
+// 0.2-1.3 ms on the main thread and ~20-35 ms of CPU on its own, which is why checkpoints are counted in
+// pages written: counted in settlement batches (512 of them), a lone client's requests, a batch each,
+// started a worker every 512 requests, ~55 µs of CPU per request.
 // Why several passes: a passive checkpoint copies the frames that were in the WAL when it began, and
 // commits that land meanwhile add more. SQLite starts the WAL over only at a write that finds every frame
 // copied; under steady load one pass never gets there, the file grew to the bound, and the bound's
