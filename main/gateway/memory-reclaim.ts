@@ -6,10 +6,9 @@
 // milliseconds on the event loop). Each check reads two counters: nothing is added per request.
 // Measured 16 s after the bench's warm-up: RSS 127–134 MB with the release, 122–130 MB once the
 // checkpoint worker no longer stayed (wal-checkpointer.ts), against 151–158 MB without either; the
-// requests after the quiet spell were as fast. A
-// compacting full GC first (V8's `gc()`, last-resort flavour) took RSS to 114 MB but cost ~50 ms and
-// left the next 300 requests ~40% slower (p50 0.51–0.58 against 0.36–0.39 ms) while V8 regrew what it
-// had dropped, so it is not done.
+// requests after the quiet spell were as fast. A compacting full GC first (V8's `gc()`, last-resort
+// flavour) took RSS to 114 MB but cost ~50 ms and left the next 300 requests ~40% slower (p50 0.51–0.58
+// against 0.36–0.39 ms) while V8 regrew what it had dropped, so it is not done.
 
 /** What the reclaimer reads: requests started so far and requests running now. */
 export interface Activity {

@@ -11,8 +11,7 @@ export function o200kRanksPath(): string {
   return join(dirname(dirname(main)), 'data', 'o200k_base.tiktoken');
 }
 
-/** The rank file's bytes (~3.6 MB), in a buffer of their own so that it can be transferred to a worker. */
-export async function readO200kRanks(path = o200kRanksPath()): Promise<Uint8Array> {
-  const file = await readFile(path);
-  return file.byteOffset === 0 && file.byteLength === file.buffer.byteLength ? file : new Uint8Array(file);
+/** The rank file's bytes (~3.6 MB). */
+export function readO200kRanks(path = o200kRanksPath()): Promise<Uint8Array> {
+  return readFile(path);
 }

@@ -3,10 +3,10 @@
 // a reservation the UTF-8 byte bound does not fit. Short texts (the usual prompt: a few thousand tokens,
 // well under a millisecond at ~0.12 µs per token) are counted on this thread. Longer ones go to a worker
 // thread that exists only while there is such counting to do, so that a long prompt never holds up the
-// streams in flight. A worker is not free while it lives: besides its isolate (~11 MB) and ranks (~5 MB),
-// any live worker thread made Node's process.nextTick, which every socket read and write goes through,
-// take V8's slow path on the main thread (see wal-checkpointer.ts). If the worker cannot run, counting
-// goes back to this thread and nothing else changes.
+// streams in flight. A worker is not free while it lives: its isolate (~11 MB) and ranks (~5 MB), and
+// V8's slow path for process.nextTick on the main thread that profiles showed while any worker lived
+// (see wal-checkpointer.ts). If the worker cannot run, counting goes back to this thread and nothing
+// else changes.
 import { Worker } from 'node:worker_threads';
 import { o200kCounter } from './o200k-counter.ts';
 import { readO200kRanks } from './o200k-ranks.ts';
@@ -135,7 +135,9 @@ export function workerTextCounter(
         .then(
           (file) => {
             if (worker !== w) return;
-            const own = file.byteLength === file.buffer.byteLength ? file : file.slice();
+            // Transferred, so it must be a buffer of its own (not a slice of a shared pool).
+            const own =
+              file.byteOffset === 0 && file.byteLength === file.buffer.byteLength ? file : file.slice();
             w.postMessage({ ranks: own }, [own.buffer as ArrayBuffer]);
           },
           (err: unknown) => {
