@@ -133,110 +133,89 @@ function check(
 }
 
 /**
- * The lowest and highest of a check's per-round values. On a shared host these lines move between
- * rounds, and a median a hair either side of its limit says less than the spread around it.
+ * A check on a comparison made within each round: judged on its median over the rounds (the figure the
+ * phase's summary holds), with the lowest and highest rounds beside it. On a shared host these lines
+ * move between rounds, and a median a hair either side of its limit says less than the spread around it.
  */
-function roundsNote(
+function pairedCheck(
+  name: string,
   phase: PhaseResult | undefined,
   f: (r: Round) => number | null,
-  unit: string,
-): string | undefined {
-  const vs = (phase?.rounds ?? []).map(f).filter((v): v is number => v !== null);
-  if (vs.length < 2) return undefined;
-  const fmt = (v: number) => (unit === '×' ? `${v.toFixed(2)}` : v.toFixed(3));
-  return `rounds ${fmt(Math.min(...vs))}–${fmt(Math.max(...vs))}${unit === '×' ? '×' : ` ${unit}`}`;
+  comparison: '<=' | '>=',
+  limit: number,
+  unit: '×' | 'ms',
+): Check {
+  const values = (phase?.rounds ?? []).map(f);
+  const seen = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  const fmt = (v: number) => (unit === '×' ? v.toFixed(2) : v.toFixed(3));
+  const spread =
+    seen.length < 2
+      ? undefined
+      : `rounds ${fmt(Math.min(...seen))}–${fmt(Math.max(...seen))}${unit === '×' ? '×' : ' ms'}`;
+  return check(name, median(values), comparison, limit, unit, spread);
 }
 
 /** An absolute limit is judged on Switchyard alone; the floor's own figure says what the stack allows. */
-const floorNote = (mb: number | undefined, unit: string) =>
-  mb === undefined ? undefined : `the floor: ${mb.toFixed(1)} ${unit}`;
+function absoluteCheck(name: string, of: PerTarget<number | null>, limit: number, unit: string): Check {
+  const floor = of.floor;
+  const note = floor === undefined || floor === null ? undefined : `the floor: ${floor.toFixed(1)} ${unit}`;
+  return check(name, of.switchyard, '<=', limit, unit, note);
+}
 
 /** The issue's targets, each judged on this run's medians. */
 export function targetChecks(r: Omit<BenchResult, 'checks'>): Check[] {
   const c1 = r.phases.c1;
   const c64 = r.phases['c64'];
   const paced = r.phases['sse-paced'];
-  const checks: Check[] = [
-    check(
+  const vsFloor = (k: string) => (x: Round) => paired.switchyardVsFloor(x, k);
+  const vsDirect = (k: string) => (x: Round) => paired.vsDirect(x, 'switchyard', k);
+  const ledger = c64?.ledgerOnVsOff
+    ? pairedCheck(
+        'c=64 throughput, ledger on ÷ off',
+        c64,
+        (x) => paired.ledgerOnVsOff(x, 'rps'),
+        '>=',
+        0.9,
+        '×',
+      )
+    : check('c=64 throughput, ledger on ÷ off', null, '>=', 0.9, '×', r.ledger.reason);
+  return [
+    pairedCheck(
       'c=1 overhead Δp50, switchyard ÷ floor',
-      c1?.overheadVsFloor.p50Ms,
+      c1,
+      (x) => paired.overheadVsFloor(x, 'p50Ms'),
       '<=',
       1.3,
       '×',
-      roundsNote(c1, (x) => paired.overheadVsFloor(x, 'p50Ms'), '×'),
     ),
     // Every thread's CPU, ended ones included: a round of 10 s makes the 10 ms ticks fine enough here.
-    check(
+    pairedCheck(
       'c=64 CPU per request (all threads), switchyard ÷ floor',
-      c64?.switchyardVsFloor.allThreadsCpuUsPerReq,
+      c64,
+      vsFloor('allThreadsCpuUsPerReq'),
       '<=',
       1.3,
       '×',
-      roundsNote(c64, (x) => paired.switchyardVsFloor(x, 'allThreadsCpuUsPerReq'), '×'),
     ),
-    check(
-      'c=64 throughput, switchyard ÷ floor',
-      c64?.switchyardVsFloor.rps,
-      '>=',
-      0.75,
-      '×',
-      roundsNote(c64, (x) => paired.switchyardVsFloor(x, 'rps'), '×'),
-    ),
-    check(
-      'paced SSE TTFB overhead p50 (vs direct)',
-      paced?.vsDirect.switchyard?.ttfbP50Ms,
-      '<=',
-      1.5,
-      'ms',
-      roundsNote(paced, (x) => paired.vsDirect(x, 'switchyard', 'ttfbP50Ms'), 'ms'),
-    ),
-    check(
-      'paced SSE per-chunk delay p99 (vs direct)',
-      paced?.vsDirect.switchyard?.lagP99Ms,
-      '<=',
-      1,
-      'ms',
-      roundsNote(paced, (x) => paired.vsDirect(x, 'switchyard', 'lagP99Ms'), 'ms'),
-    ),
-    check(
+    pairedCheck('c=64 throughput, switchyard ÷ floor', c64, vsFloor('rps'), '>=', 0.75, '×'),
+    pairedCheck('paced SSE TTFB overhead p50 (vs direct)', paced, vsDirect('ttfbP50Ms'), '<=', 1.5, 'ms'),
+    pairedCheck('paced SSE per-chunk delay p99 (vs direct)', paced, vsDirect('lagP99Ms'), '<=', 1, 'ms'),
+    pairedCheck(
       'paced SSE CPU per stream, switchyard ÷ floor',
-      paced?.switchyardVsFloor.cpuUsPerStream,
+      paced,
+      vsFloor('cpuUsPerStream'),
       '<=',
       1.3,
       '×',
-      roundsNote(paced, (x) => paired.switchyardVsFloor(x, 'cpuUsPerStream'), '×'),
     ),
-    check(
-      'c=64 throughput, ledger on ÷ off',
-      c64?.ledgerOnVsOff?.rps,
-      '>=',
-      0.9,
-      '×',
-      c64?.ledgerOnVsOff ? roundsNote(c64, (x) => paired.ledgerOnVsOff(x, 'rps'), '×') : r.ledger.reason,
-    ),
-    check(
-      'RSS idle after warm-up',
-      r.memory.idleRssMb.switchyard,
-      '<=',
-      100,
-      'MB',
-      floorNote(r.memory.idleRssMb.floor, 'MB'),
-    ),
-    check(
-      'RSS peak at c=64',
-      r.memory.peakRssMb.switchyard,
-      '<=',
-      140,
-      'MB',
-      floorNote(r.memory.peakRssMb.floor, 'MB'),
-    ),
-    check(
+    ledger,
+    absoluteCheck('RSS idle after warm-up', r.memory.idleRssMb, 100, 'MB'),
+    absoluteCheck('RSS peak at c=64', r.memory.peakRssMb, 140, 'MB'),
+    absoluteCheck(
       'cold start, spawn to `listening on` (median)',
-      r.coldStart.switchyard?.medianMs,
-      '<=',
+      { floor: r.coldStart.floor?.medianMs, switchyard: r.coldStart.switchyard?.medianMs },
       500,
       'ms',
-      floorNote(r.coldStart.floor?.medianMs ?? undefined, 'ms'),
     ),
     check(
       'SSE streams verified complete',
@@ -247,7 +226,6 @@ export function targetChecks(r: Omit<BenchResult, 'checks'>): Check[] {
       `${r.streams.complete} of ${r.streams.total}`,
     ),
   ];
-  return checks;
 }
 
 export function writeJson(file: string, value: unknown): void {
